@@ -1,0 +1,26 @@
+import type { LedgerChange, LedgerEvent, Pack } from '../ledger/pack.js';
+
+export interface LedgerStore {
+  getPacks(traceCodes: string[]): Promise<Map<string, Pack>>;
+  history(traceCode: string): Promise<LedgerEvent[]>;
+  /**
+   * Apply changes atomically: all or none. A change with `before: null` inserts a new pack (the primary
+   * key refuses a second receipt); any other change updates the pack only if its seq is still
+   * `before.seq`; every event is appended with a unique (traceCode, seq). When another writer got there
+   * first the store throws StoreConflict naming the codes, and nothing is written.
+   */
+  commit(changes: LedgerChange[]): Promise<void>;
+  /** Count of packs per state (for doctor, reports and benchmarks). */
+  countByState(): Promise<Record<string, number>>;
+}
+
+/** Thrown by a store when a uniqueness rule or a seq guard stopped a commit. */
+export class StoreConflict extends Error {
+  override readonly name = 'StoreConflict';
+  constructor(
+    readonly traceCodes: string[],
+    readonly reason: 'exists' | 'stale'
+  ) {
+    super(`ledger conflict (${reason}) on ${traceCodes.slice(0, 5).join(', ')}`);
+  }
+}

@@ -3,7 +3,16 @@
  * or pharmacy head reads it), optional `details` for evidence. `kind` lets each adapter choose its own
  * transport status without the core knowing about HTTP.
  */
-export const ErrorKinds = ['invalid', 'not_found', 'conflict', 'unauthorized', 'forbidden', 'unavailable'] as const;
+/** invalid = malformed input; refused = well-formed but a domain rule says no; conflict = state or concurrency. */
+export const ErrorKinds = [
+  'invalid',
+  'refused',
+  'not_found',
+  'conflict',
+  'unauthorized',
+  'forbidden',
+  'unavailable',
+] as const;
 export type ErrorKind = (typeof ErrorKinds)[number];
 
 export class TracegateError extends Error {
@@ -18,7 +27,9 @@ export class TracegateError extends Error {
   }
 
   toJSON(): { code: string; message: string; details?: Record<string, unknown> } {
-    return this.details ? { code: this.code, message: this.message, details: this.details } : { code: this.code, message: this.message };
+    return this.details
+      ? { code: this.code, message: this.message, details: this.details }
+      : { code: this.code, message: this.message };
   }
 }
 
@@ -27,6 +38,9 @@ export function invalid(code: string, message: string, details?: Record<string, 
 }
 export function notFound(code: string, message: string, details?: Record<string, unknown>): TracegateError {
   return new TracegateError(code, message, 'not_found', details);
+}
+export function refused(code: string, message: string, details?: Record<string, unknown>): TracegateError {
+  return new TracegateError(code, message, 'refused', details);
 }
 export function conflict(code: string, message: string, details?: Record<string, unknown>): TracegateError {
   return new TracegateError(code, message, 'conflict', details);

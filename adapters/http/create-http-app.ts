@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import express from 'express';
+import type { Express, RequestHandler } from 'express';
+import type { CatalogService } from '../../core/catalog/catalog-service.js';
+import type { RelationService } from '../../core/hierarchy/relation-service.js';
+import type { LedgerService } from '../../core/ledger/ledger-service.js';
+import type { HealthCheck } from '../../core/ports/health-check.js';
+import type { TracegateConfig } from '../../plugin/config-schema.js';
+import type { Logger } from '../../plugin/logger.js';
+import { withCorrelationId } from '../../plugin/logger.js';
+import { bearerAuth } from './bearer-auth.js';
+import { errorHandler, notFoundHandler } from './error-response.js';
+import { openApiDocument } from './openapi.js';
+import { codeRoutes } from './routes/code-routes.js';
+import { drugRoutes } from './routes/drug-routes.js';
+import { healthRoutes } from './routes/health-routes.js';
+import { importRoutes } from './routes/import-routes.js';
+
+export interface HttpDeps {
+  config: TracegateConfig;
+  log: Logger;
+  ledger: LedgerService;
+  catalog: CatalogService;
+  relations: RelationService;
+  healthChecks: () => HealthCheck[];
+}
+
+/** Every request gets a correlation id (X-Request-Id if the caller sent one) that every log line carries. */
+function correlation(log: Logger): RequestHandler {
+  return (req, res, next) => {
+    const given = req.get('x-request-id');
+    const id = given && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID();
+    res.setHeader('X-Request-Id', id);
+    withCorrelationId(id, () => {
+      res.on('finish', () => log.debug('http', { method: req.method, path: req.path, status: res.statusCode }));
+      next();
+    });
+  };
+}
+
+export function createHttpApp(deps: HttpDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  const limit = `${deps.config.server.bodyLimitMb}mb`;
+  const auth = bearerAuth(deps.config.auth.tokens);
+
+  app.use(correlation(deps.log));
+  app.use(healthRoutes(deps.healthChecks));
+  app.get('/api/v1/openapi.json', (_req, res) => {
+    res.json(openApiDocument);
+  });
+  const api = express.Router();
+  api.use(auth.authenticate);
+  api.use(importRoutes(deps, auth, limit));
+  api.use(express.json({ limit }));
+  api.use(codeRoutes(deps.ledger));
+  api.use(drugRoutes(deps.catalog, auth));
+  app.use('/api/v1', api);
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.log));
+  return app;
+}

@@ -1,0 +1,238 @@
+import { conflict, invalid, notFound, refused } from '../errors.js';
+import type { CatalogService, ResolvedCode } from '../catalog/catalog-service.js';
+import { describeOwner } from '../catalog/catalog-service.js';
+import type { Drug } from '../catalog/drug.js';
+import { expandToUnits } from '../hierarchy/expand-to-units.js';
+import type { PackageRelation } from '../hierarchy/package-relation.js';
+import type { Clock } from '../ports/clock.js';
+import type { LedgerStore } from '../ports/ledger-store.js';
+import { StoreConflict } from '../ports/ledger-store.js';
+import type { RelationStore } from '../ports/relation-store.js';
+import type { RecognizeOptions, RecognizedScan } from '../recognition/recognize-scan.js';
+import { recognizeScan } from '../recognition/recognize-scan.js';
+import type { EventContext, TransitionInput } from './ledger-rules.js';
+import { buildChange, illegalTransition, nextState } from './ledger-rules.js';
+import type { LedgerAction, LedgerChange, LedgerEvent, Pack, PackState } from './pack.js';
+
+export interface Actor {
+  actor: string;
+  location?: string | null;
+  ref?: string | null;
+}
+
+export interface ReceiveInput extends Actor {
+  /** Raw scans or trace codes: unit codes, or case/middle codes whose relations are known. */
+  scans: string[];
+  /** From the delivery note; a GS1 scan's own lot/expiry wins. */
+  lot?: string | null;
+  expiry?: string | null;
+}
+
+export interface ReceiveResult {
+  received: number;
+  byDrug: Record<string, number>;
+  /** Case/middle codes and how many unit codes each registered (大码入库无需开箱). */
+  expanded: { code: string; units: number }[];
+}
+
+export interface ApplyInput extends Actor {
+  traceCodes: string[];
+  action: Exclude<LedgerAction, 'receive'>;
+  reason?: string | null;
+  units?: number;
+  correctTo?: PackState;
+  details?: Record<string, unknown> | null;
+}
+
+export interface CodeLookup {
+  scan: RecognizedScan;
+  pack: Pack;
+  drug: Drug | undefined;
+  parent: PackageRelation | undefined;
+  history: LedgerEvent[];
+}
+
+/** The ledger's use cases: every state change goes through the pure rules and one atomic store commit. */
+export class LedgerService {
+  constructor(
+    private readonly ledger: LedgerStore,
+    private readonly relations: RelationStore,
+    private readonly catalog: CatalogService,
+    private readonly clock: Clock,
+    private readonly recognizeOptions: RecognizeOptions = {}
+  ) {}
+
+  recognize(raw: string): RecognizedScan {
+    return recognizeScan(raw, this.recognizeOptions);
+  }
+
+  /** Register packs into stock; all or nothing. Case and middle codes expand to their unit codes. */
+  async receive(input: ReceiveInput): Promise<ReceiveResult> {
+    const resolved = await this.resolveAll(input.scans);
+    const units = new Map<
+      string,
+      { hisDrugCode: string; lot: string | null; expiry: string | null; via: string | null }
+    >();
+    const expanded: ReceiveResult['expanded'] = [];
+    const add = (code: string, hisDrugCode: string, r: ResolvedCode, via: string | null): void => {
+      const seen = units.get(code);
+      if (seen) {
+        throw refused('RECEIPT_DUPLICATE_CODE', duplicateMessage(code, seen.via, via), {
+          traceCode: code,
+          via: seen.via ?? via,
+        });
+      }
+      const gs1 = r.scan.kind === 'gs1' ? r.scan : undefined;
+      units.set(code, {
+        hisDrugCode,
+        lot: gs1?.lot ?? input.lot ?? null,
+        expiry: gs1?.expiry ?? input.expiry ?? null,
+        via,
+      });
+    };
+    for (const r of resolved) {
+      if (r.owner.drug.exempt) {
+        throw refused(
+          'DRUG_EXEMPT',
+          `${describeOwner(r.owner)} 为无码药品（${r.owner.drug.exemptReason ?? '免扫'}），无需登记追溯码`,
+          {
+            traceCode: r.traceCode,
+          }
+        );
+      }
+      if (r.owner.packLevel === 1) {
+        add(r.traceCode, r.owner.drug.hisDrugCode, r, null);
+        continue;
+      }
+      const leaves = await this.expandParent(r);
+      for (const unit of leaves) add(unit, r.owner.drug.hisDrugCode, r, r.traceCode);
+      expanded.push({ code: r.traceCode, units: leaves.length });
+    }
+    const ctx = this.context(input, null, null);
+    const changes: LedgerChange[] = [];
+    const byDrug: Record<string, number> = {};
+    for (const [code, u] of units) {
+      const details = u.via ? { via: u.via } : null;
+      changes.push({
+        before: null,
+        ...buildChange(code, u.hisDrugCode, null, { action: 'receive' }, { ...ctx, details }, u),
+      });
+      byDrug[u.hisDrugCode] = (byDrug[u.hisDrugCode] ?? 0) + 1;
+    }
+    await this.commitOrExplain(changes, { action: 'receive' });
+    return { received: changes.length, byDrug, expanded };
+  }
+
+  /** Any other step (dispense, return, open, scrap…) on codes already in the ledger; all or nothing. */
+  async apply(input: ApplyInput): Promise<LedgerEvent[]> {
+    const codes = input.traceCodes.map((raw) => this.traceCodeOf(raw));
+    const packs = await this.ledger.getPacks(codes);
+    const index = await this.catalog.index();
+    const ctx = this.context(input, input.reason ?? null, input.details ?? null);
+    const changes: LedgerChange[] = codes.map((code) => {
+      const before = packs.get(code) ?? null;
+      if (!before && input.action !== 'correct') throw illegalTransition(code, null, input.action);
+      const drug = before ? index.drug(before.hisDrugCode) : undefined;
+      const t: TransitionInput = { ...input, unitsPerPack: drug?.unitsPerPack };
+      return { before, ...buildChange(code, before?.hisDrugCode ?? '', before, t, ctx) };
+    });
+    await this.commitOrExplain(changes, input);
+    return changes.map((c) => c.event);
+  }
+
+  /** The life of one code: current state, drug, parent case, and every event. */
+  async lookup(raw: string): Promise<CodeLookup> {
+    const scan = this.recognize(raw);
+    if (scan.kind === 'ean13' || scan.kind === 'unknown')
+      throw invalid(scan.problem.code, scan.problem.message, { raw });
+    const pack = (await this.ledger.getPacks([scan.traceCode])).get(scan.traceCode);
+    if (!pack) {
+      throw notFound('CODE_NOT_IN_LEDGER', `追溯码 ${scan.traceCode} 不在本院台账中（从未入库）`, {
+        traceCode: scan.traceCode,
+      });
+    }
+    const [drug, parent, history] = await Promise.all([
+      this.catalog.index().then((i) => i.drug(pack.hisDrugCode)),
+      this.relations.parentOf(pack.traceCode),
+      this.ledger.history(pack.traceCode),
+    ]);
+    return { scan, pack, drug, parent, history };
+  }
+
+  private traceCodeOf(raw: string): string {
+    const scan = this.recognize(raw);
+    if (scan.kind === 'ean13' || scan.kind === 'unknown')
+      throw invalid(scan.problem.code, scan.problem.message, { raw });
+    return scan.traceCode;
+  }
+
+  private async resolveAll(scans: string[]): Promise<ResolvedCode[]> {
+    if (scans.length === 0) throw invalid('RECEIPT_EMPTY', '入库没有任何追溯码');
+    const out: ResolvedCode[] = [];
+    for (const raw of scans) out.push(await this.catalog.resolve(this.recognize(raw)));
+    return out;
+  }
+
+  private async expandParent(r: ResolvedCode): Promise<string[]> {
+    const tree = await expandToUnits(r.traceCode, (codes) => this.relations.childrenOf(codes));
+    if (tree.units.length === 0) {
+      throw refused(
+        'RELATION_UNKNOWN',
+        `${describeOwner(r.owner)} ${r.traceCode} 没有已导入的包装关系，请导入大小码关系或拆箱扫描小码`,
+        {
+          traceCode: r.traceCode,
+        }
+      );
+    }
+    if (tree.incomplete.length > 0) {
+      throw refused(
+        'RELATION_PARENT_MIXED',
+        `${r.traceCode} 含拼箱/零箱（${tree.incomplete.join('、')}），请拆箱逐盒扫描小码`,
+        {
+          traceCode: r.traceCode,
+          incomplete: tree.incomplete,
+        }
+      );
+    }
+    if (tree.units.length !== r.owner.unitCount && r.owner.unitCount > 1) {
+      throw refused(
+        'RELATION_COUNT_MISMATCH',
+        `${r.traceCode} 按目录应含 ${r.owner.unitCount} 个小码，包装关系中有 ${tree.units.length} 个，请拆箱逐盒扫描`,
+        { traceCode: r.traceCode, expected: r.owner.unitCount, found: tree.units.length }
+      );
+    }
+    return tree.units;
+  }
+
+  private context(a: Actor, reason: string | null, details: Record<string, unknown> | null): EventContext {
+    return {
+      actor: a.actor,
+      at: this.clock.now().toISOString(),
+      location: a.location ?? null,
+      ref: a.ref ?? null,
+      reason,
+      details,
+    };
+  }
+
+  /** Commit; when another writer won, say what happened to the code in the words of the rules. */
+  private async commitOrExplain(changes: LedgerChange[], t: TransitionInput): Promise<void> {
+    try {
+      await this.ledger.commit(changes);
+    } catch (e) {
+      if (!(e instanceof StoreConflict)) throw e;
+      const now = await this.ledger.getPacks(e.traceCodes);
+      for (const code of e.traceCodes) {
+        nextState(code, now.get(code) ?? null, t); // throws the rule's own refusal when the winner made the step illegal
+      }
+      throw conflict('CONCURRENT_CHANGE', `追溯码 ${e.traceCodes[0]} 刚被其他窗口处理，请重新扫码`, {
+        traceCodes: e.traceCodes,
+      });
+    }
+  }
+}
+
+function duplicateMessage(code: string, firstVia: string | null, secondVia: string | null): string {
+  const where = (via: string | null): string => (via ? `大/中码 ${via} 内` : '单独扫描');
+  return `追溯码 ${code} 在本次入库中出现两次（${where(firstVia)}、${where(secondVia)}）`;
+}

@@ -1,0 +1,12 @@
+/** One line of `tracegate doctor` and of /readyz: a connection or a state that must be right. */
+export interface HealthCheck {
+  readonly name: string;
+  check(): Promise<HealthResult>;
+}
+
+export interface HealthResult {
+  ok: boolean;
+  detail: string;
+  /** What to do when not ok, in words an IT person can act on. */
+  fix?: string;
+}

@@ -1,0 +1,97 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Container } from 'inversify';
+import type { Express } from 'express';
+import { createHttpApp } from '../adapters/http/create-http-app.js';
+import type { KnexStore } from '../adapters/store/knex-store.js';
+import type { CatalogService } from '../core/catalog/catalog-service.js';
+import { TracegateError } from '../core/errors.js';
+import type { RelationService } from '../core/hierarchy/relation-service.js';
+import type { LedgerService } from '../core/ledger/ledger-service.js';
+import type { HealthCheck } from '../core/ports/health-check.js';
+import type { TracegateConfig } from './config-schema.js';
+import { loadPlugins } from './load-plugins.js';
+import type { Logger } from './logger.js';
+import { createLogger } from './logger.js';
+import { coreModule } from './modules/core-module.js';
+import { storeModule } from './modules/store-module.js';
+import { TOKENS } from './tokens.js';
+import type { TracegateModule } from './tracegate-module.js';
+
+export interface Tracegate {
+  readonly config: TracegateConfig;
+  readonly container: Container;
+  readonly log: Logger;
+  readonly store: KnexStore;
+  readonly ledger: LedgerService;
+  readonly catalog: CatalogService;
+  readonly relations: RelationService;
+  healthChecks(): HealthCheck[];
+  httpApp(): Express;
+  /** Listen on server.host:server.port; refuses to start while migrations are pending. */
+  start(): Promise<{ url: string }>;
+  stop(): Promise<void>;
+}
+
+export interface CreateOptions {
+  logger?: Logger;
+  /** Extra modules (tests, embedding hosts); `plugins:` from the config are loaded after these. */
+  modules?: TracegateModule[];
+}
+
+/** The programmatic entry for hosts that embed tracegate; the CLI uses it too. */
+export async function createTracegate(config: TracegateConfig, options: CreateOptions = {}): Promise<Tracegate> {
+  const log = options.logger ?? createLogger(config.log.level);
+  const container = new Container();
+  container.bind(TOKENS.Config).toConstantValue(config);
+  container.bind(TOKENS.Logger).toConstantValue(log);
+  const modules = [storeModule, coreModule, ...(options.modules ?? []), ...(await loadPlugins(config.plugins))];
+  for (const m of modules) await m.register(container, config);
+
+  const store = container.get<KnexStore>(TOKENS.Store);
+  const healthChecks = (): HealthCheck[] =>
+    container.isBound(TOKENS.HealthCheck) ? container.getAll<HealthCheck>(TOKENS.HealthCheck) : [];
+  const ledger = container.get<LedgerService>(TOKENS.LedgerService);
+  const catalog = container.get<CatalogService>(TOKENS.CatalogService);
+  const relations = container.get<RelationService>(TOKENS.RelationService);
+  let app: Express | undefined;
+  const httpApp = (): Express => (app ??= createHttpApp({ config, log, ledger, catalog, relations, healthChecks }));
+  let server: Server | undefined;
+
+  return {
+    config,
+    container,
+    log,
+    store,
+    ledger,
+    catalog,
+    relations,
+    healthChecks,
+    httpApp,
+    async start() {
+      const { pending } = await store.migrationStatus();
+      if (pending.length > 0) {
+        throw new TracegateError(
+          'MIGRATIONS_PENDING',
+          `the store has pending migrations (${pending.join(', ')}); run \`tracegate migrate\` first`,
+          'unavailable'
+        );
+      }
+      const listening = httpApp().listen(config.server.port, config.server.host);
+      server = listening;
+      await new Promise<void>((resolve, reject) => {
+        listening.once('listening', resolve);
+        listening.once('error', reject);
+      });
+      const { port } = listening.address() as AddressInfo;
+      const url = `http://${config.server.host}:${port}`;
+      log.info('tracegate listening', { url, store: config.store.client });
+      return { url };
+    },
+    async stop() {
+      if (server) await new Promise<void>((resolve) => server?.close(() => resolve()));
+      server = undefined;
+      await store.close();
+    },
+  };
+}

@@ -10,8 +10,9 @@ export class CatalogIndex {
   constructor(drugs: readonly Drug[]) {
     for (const drug of drugs) {
       this.byCode.set(drug.hisDrugCode, drug);
-      for (const p of drug.prefixes)
+      for (const p of drug.prefixes) {
         this.byPrefix.set(p.prefix, { drug, packLevel: p.packLevel, unitCount: p.unitCount });
+      }
       for (const g of drug.gtins) this.byGtin.set(g.gtin, { drug, packLevel: g.packLevel, unitCount: g.unitCount });
     }
   }

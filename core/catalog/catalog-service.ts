@@ -54,8 +54,9 @@ export class CatalogService {
         throw invalid(scan.problem.code, scan.problem.message, { raw: scan.raw });
       case 'cn_trace_code': {
         const owner = (await this.index()).ownerOfPrefix(scan.productPrefix);
-        if (!owner)
+        if (!owner) {
           throw unmapped(scan.traceCode, 'PREFIX_UNMAPPED', `药品标识码 ${scan.productPrefix}`, scan.productPrefix);
+        }
         return { traceCode: scan.traceCode, scan, owner };
       }
       case 'gs1': {

@@ -14,14 +14,15 @@ export async function importCatalogTable(
   table: Table,
   actor: string
 ): Promise<{ imported: number }> {
-  const { drafts, problems } = parseCatalogRows(table.rows, table.headers);
-  if (problems.length > 0) throw rowsInvalid('CATALOG_ROWS_INVALID', '药品目录', problems);
+  const { drafts, problems, truncated } = parseCatalogRows(table.rows, table.headers);
+  if (problems.length > 0) throw rowsInvalid('CATALOG_ROWS_INVALID', '药品目录', problems, truncated);
   const saved = await catalog.save(drafts, actor, 'import');
   return { imported: saved.length };
 }
 
-export function rowsInvalid(code: string, what: string, problems: RowProblem[]) {
+export function rowsInvalid(code: string, what: string, problems: RowProblem[], truncated: boolean) {
   const first = problems[0];
   const where = first ? `第一处：第 ${first.row} 行 ${first.field}：${first.message}` : '';
-  return invalid(code, `${what}文件有 ${problems.length} 处错误，未导入任何数据。${where}`, { problems });
+  const count = truncated ? `至少 ${problems.length}` : `${problems.length}`;
+  return invalid(code, `${what}文件有 ${count} 处错误，未导入任何数据。${where}`, { problems, truncated });
 }

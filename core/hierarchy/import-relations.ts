@@ -9,6 +9,8 @@ export async function importRelationTable(
   table: Table
 ): Promise<{ inserted: number; unchanged: number }> {
   const parsed = parseRelationRows(table.rows, table.headers);
-  if (parsed.problems.length > 0) throw rowsInvalid('RELATION_ROWS_INVALID', '包装关系', parsed.problems);
+  if (parsed.problems.length > 0) {
+    throw rowsInvalid('RELATION_ROWS_INVALID', '包装关系', parsed.problems, parsed.truncated);
+  }
   return relations.save(parsed.relations);
 }

@@ -1,4 +1,5 @@
-import { TracegateError, conflict, invalid } from '../errors.js';
+import type { TracegateError } from '../errors.js';
+import { conflict, invalid } from '../errors.js';
 import type { LedgerAction, LedgerEvent, Pack, PackState } from './pack.js';
 import { ledgerActionName, packStateName } from './pack.js';
 
@@ -83,10 +84,12 @@ function takeUnits(traceCode: string, pack: Pack | null, input: TransitionInput)
 }
 
 function correction(traceCode: string, pack: Pack | null, input: TransitionInput): NextState {
-  if (!input.reason?.trim())
+  if (!input.reason?.trim()) {
     throw invalid('CORRECTION_REASON_REQUIRED', `更正追溯码 ${traceCode} 必须填写原因`, { traceCode });
-  if (!input.correctTo)
+  }
+  if (!input.correctTo) {
     throw invalid('CORRECTION_TARGET_REQUIRED', `更正追溯码 ${traceCode} 必须指定目标状态`, { traceCode });
+  }
   if (input.correctTo === pack?.state) {
     throw conflict('CORRECTION_NO_CHANGE', `追溯码 ${traceCode} 已是「${packStateName[input.correctTo]}」，无需更正`, {
       traceCode,
@@ -99,8 +102,9 @@ function correction(traceCode: string, pack: Pack | null, input: TransitionInput
 }
 
 function requirePositive(n: number | undefined, field: string): number {
-  if (n === undefined || !Number.isInteger(n) || n <= 0)
+  if (n === undefined || !Number.isInteger(n) || n <= 0) {
     throw invalid('LEDGER_INPUT_INVALID', `${field} 必须是正整数`, { field, value: n });
+  }
   return n;
 }
 
@@ -109,8 +113,9 @@ function illegalCode(action: LedgerAction, from: PackState | null): string {
   if (from === null) return 'CODE_NOT_IN_LEDGER';
   if (action === 'receive') return 'CODE_ALREADY_RECEIVED';
   if ((action === 'dispense' || action === 'dispense_units') && from === 'dispensed') return 'CODE_ALREADY_DISPENSED';
-  if ((action === 'return_to_stock' || action === 'return_to_quarantine') && from !== 'dispensed')
+  if ((action === 'return_to_stock' || action === 'return_to_quarantine') && from !== 'dispensed') {
     return 'CODE_NOT_DISPENSED';
+  }
   return 'ILLEGAL_TRANSITION';
 }
 

@@ -143,8 +143,9 @@ export class LedgerService {
   /** The life of one code: current state, drug, parent case, and every event. */
   async lookup(raw: string): Promise<CodeLookup> {
     const scan = this.recognize(raw);
-    if (scan.kind === 'ean13' || scan.kind === 'unknown')
+    if (scan.kind === 'ean13' || scan.kind === 'unknown') {
       throw invalid(scan.problem.code, scan.problem.message, { raw });
+    }
     const pack = (await this.ledger.getPacks([scan.traceCode])).get(scan.traceCode);
     if (!pack) {
       throw notFound('CODE_NOT_IN_LEDGER', `追溯码 ${scan.traceCode} 不在本院台账中（从未入库）`, {
@@ -161,8 +162,9 @@ export class LedgerService {
 
   private traceCodeOf(raw: string): string {
     const scan = this.recognize(raw);
-    if (scan.kind === 'ean13' || scan.kind === 'unknown')
+    if (scan.kind === 'ean13' || scan.kind === 'unknown') {
       throw invalid(scan.problem.code, scan.problem.message, { raw });
+    }
     return scan.traceCode;
   }
 
@@ -181,6 +183,16 @@ export class LedgerService {
         `${describeOwner(r.owner)} ${r.traceCode} 没有已导入的包装关系，请导入大小码关系或拆箱扫描小码`,
         {
           traceCode: r.traceCode,
+        }
+      );
+    }
+    if (tree.missing.length > 0) {
+      throw refused(
+        'RELATION_INCOMPLETE',
+        `${r.traceCode} 内的中码 ${tree.missing.slice(0, 3).join('、')} 没有已导入的下级小码，请导入关系或拆箱扫描`,
+        {
+          traceCode: r.traceCode,
+          missing: tree.missing,
         }
       );
     }

@@ -3,6 +3,7 @@ import type { CatalogService, ResolvedCode } from '../catalog/catalog-service.js
 import { describeOwner } from '../catalog/catalog-service.js';
 import type { Drug } from '../catalog/drug.js';
 import { expandToUnits } from '../hierarchy/expand-to-units.js';
+import type { Expansion } from '../hierarchy/expand-to-units.js';
 import type { PackageRelation } from '../hierarchy/package-relation.js';
 import type { Clock } from '../ports/clock.js';
 import type { LedgerStore } from '../ports/ledger-store.js';
@@ -33,6 +34,15 @@ export interface ReceiveResult {
   byDrug: Record<string, number>;
   /** Case/middle codes and how many unit codes each registered (大码入库无需开箱). */
   expanded: { code: string; units: number }[];
+}
+
+/** A unit code about to be received, and how it arrived (scanned itself, or inside case `via`). */
+interface UnitToReceive {
+  hisDrugCode: string;
+  lot: string | null;
+  expiry: string | null;
+  via: string | null;
+  parent: string | null;
 }
 
 export interface ApplyInput extends Actor {
@@ -69,12 +79,15 @@ export class LedgerService {
   /** Register packs into stock; all or nothing. Case and middle codes expand to their unit codes. */
   async receive(input: ReceiveInput): Promise<ReceiveResult> {
     const resolved = await this.resolveAll(input.scans);
-    const units = new Map<
-      string,
-      { hisDrugCode: string; lot: string | null; expiry: string | null; via: string | null }
-    >();
+    const units = new Map<string, UnitToReceive>();
     const expanded: ReceiveResult['expanded'] = [];
-    const add = (code: string, hisDrugCode: string, r: ResolvedCode, via: string | null): void => {
+    const add = (
+      code: string,
+      hisDrugCode: string,
+      r: ResolvedCode,
+      via: string | null,
+      parent: string | null
+    ): void => {
       const seen = units.get(code);
       if (seen) {
         throw refused('RECEIPT_DUPLICATE_CODE', duplicateMessage(code, seen.via, via), {
@@ -88,6 +101,7 @@ export class LedgerService {
         lot: gs1?.lot ?? input.lot ?? null,
         expiry: gs1?.expiry ?? input.expiry ?? null,
         via,
+        parent,
       });
     };
     for (const r of resolved) {
@@ -101,18 +115,24 @@ export class LedgerService {
         );
       }
       if (r.owner.packLevel === 1) {
-        add(r.traceCode, r.owner.drug.hisDrugCode, r, null);
+        add(r.traceCode, r.owner.drug.hisDrugCode, r, null, null);
         continue;
       }
-      const leaves = await this.expandParent(r);
-      for (const unit of leaves) add(unit, r.owner.drug.hisDrugCode, r, r.traceCode);
-      expanded.push({ code: r.traceCode, units: leaves.length });
+      const tree = await this.expandParent(r);
+      for (const unit of tree.units)
+        {add(unit, r.owner.drug.hisDrugCode, r, r.traceCode, tree.parents.get(unit) ?? null);}
+      expanded.push({ code: r.traceCode, units: tree.units.length });
     }
     const ctx = this.context(input, null, null);
     const changes: LedgerChange[] = [];
     const byDrug: Record<string, number> = {};
     for (const [code, u] of units) {
-      const details = u.via ? { via: u.via } : null;
+      // Evidence of how the code arrived: the scanned case and, when different, the middle pack holding it.
+      const details = u.via
+        ? u.parent && u.parent !== u.via
+          ? { via: u.via, parent: u.parent }
+          : { via: u.via }
+        : null;
       changes.push({
         before: null,
         ...buildChange(code, u.hisDrugCode, null, { action: 'receive' }, { ...ctx, details }, u),
@@ -175,7 +195,7 @@ export class LedgerService {
     return out;
   }
 
-  private async expandParent(r: ResolvedCode): Promise<string[]> {
+  private async expandParent(r: ResolvedCode): Promise<Expansion> {
     const tree = await expandToUnits(r.traceCode, (codes) => this.relations.childrenOf(codes));
     if (tree.units.length === 0) {
       throw refused(
@@ -213,7 +233,7 @@ export class LedgerService {
         { traceCode: r.traceCode, expected: r.owner.unitCount, found: tree.units.length }
       );
     }
-    return tree.units;
+    return tree;
   }
 
   private context(a: Actor, reason: string | null, details: Record<string, unknown> | null): EventContext {

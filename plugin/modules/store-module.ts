@@ -1,4 +1,7 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { KnexStore } from '../../adapters/store/knex-store.js';
+import { TracegateError } from '../../core/errors.js';
 import type { HealthCheck } from '../../core/ports/health-check.js';
 import { TOKENS } from '../tokens.js';
 import type { TracegateModule } from '../tracegate-module.js';
@@ -7,7 +10,16 @@ import type { TracegateModule } from '../tracegate-module.js';
 export const storeModule: TracegateModule = {
   name: 'store',
   async register(c, config) {
-    const store = await KnexStore.open(config.store);
+    if (config.store.client === 'sqlite' && config.store.filename !== ':memory:') {
+      mkdirSync(dirname(config.store.filename), { recursive: true });
+    }
+    const store = await KnexStore.open(config.store).catch((e: unknown) => {
+      throw new TracegateError(
+        'STORE_UNAVAILABLE',
+        `cannot open the ${config.store.client} store: ${e instanceof Error ? e.message : String(e)} — check store.* in the configuration and that the server is running`,
+        'unavailable'
+      );
+    });
     c.bind(TOKENS.Store).toConstantValue(store);
     const where =
       config.store.client === 'sqlite'

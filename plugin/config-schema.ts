@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 const storeSchema = z.discriminatedUnion('client', [
-  z.object({ client: z.literal('sqlite'), filename: z.string().min(1) }).strict(),
+  z.object({ client: z.literal('sqlite'), filename: z.string().min(1).default('./data/tracegate.sqlite') }).strict(),
   z
     .object({
       client: z.enum(['postgres', 'mysql', 'mssql', 'oracle']),
@@ -43,7 +43,13 @@ export const configSchema = z
       })
       .strict()
       .default({ host: '127.0.0.1', port: 8080, bodyLimitMb: 20 }),
-    store: storeSchema.default({ client: 'sqlite', filename: './data/tracegate.sqlite' }),
+    // A store section without `client` is the embedded SQLite one (e.g. only TRACEGATE_STORE__FILENAME set).
+    store: z
+      .preprocess(
+        (v) => (typeof v === 'object' && v !== null && !('client' in v) ? { client: 'sqlite', ...v } : v),
+        storeSchema
+      )
+      .default({ client: 'sqlite', filename: './data/tracegate.sqlite' }),
     auth: z
       .object({ tokens: z.array(tokenSchema).default([]) })
       .strict()

@@ -6,7 +6,16 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        URL: 'readonly',
+      },
+    },
     rules: {
       eqeqeq: ['error', 'always', { null: 'ignore' }],
       curly: ['error', 'multi-line'],
@@ -14,6 +23,15 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-imports': 'off',
     },
+  },
+  {
+    // Mocha loads reporters as CommonJS.
+    files: ['**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', process: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     // Tests read JSON bodies of many shapes.
@@ -26,7 +44,21 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['../adapters/*', '../../adapters/*', '../plugin/*', '../../plugin/*', 'express', 'knex', 'inversify', 'winston', 'node:fs', 'node:net', 'node:http'] },
+        {
+          patterns: [
+            '../adapters/*',
+            '../../adapters/*',
+            '../plugin/*',
+            '../../plugin/*',
+            'express',
+            'knex',
+            'inversify',
+            'winston',
+            'node:fs',
+            'node:net',
+            'node:http',
+          ],
+        },
       ],
     },
   }

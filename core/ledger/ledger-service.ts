@@ -119,8 +119,9 @@ export class LedgerService {
         continue;
       }
       const tree = await this.expandParent(r);
-      for (const unit of tree.units)
-        {add(unit, r.owner.drug.hisDrugCode, r, r.traceCode, tree.parents.get(unit) ?? null);}
+      for (const unit of tree.units) {
+        add(unit, r.owner.drug.hisDrugCode, r, r.traceCode, tree.parents.get(unit) ?? null);
+      }
       expanded.push({ code: r.traceCode, units: tree.units.length });
     }
     const ctx = this.context(input, null, null);

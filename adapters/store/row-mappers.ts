@@ -1,0 +1,214 @@
+/**
+ * Domain objects ⇄ table rows. Reads coerce every column because drivers disagree: PostgreSQL returns
+ * COUNT/BIGINT as strings, SQL Server and Oracle may hand back numbers for what SQLite returns as text,
+ * Oracle stores '' as NULL. Writes produce value arrays in the column order of tables.ts.
+ */
+import type { Drug, DrugDraft, DrugGtin, DrugVersion, PackLevel, TracePrefix } from '../../core/catalog/drug.js';
+import type { PackageRelation, ParentStatus } from '../../core/hierarchy/package-relation.js';
+import type { LedgerAction, LedgerEvent, Pack, PackState } from '../../core/ledger/pack.js';
+import { sortGtins, sortPrefixes } from './ordering.js';
+
+export type Row = Record<string, unknown>;
+
+const str = (v: unknown): string => (v == null ? '' : String(v));
+const optStr = (v: unknown): string | null => (v == null ? null : String(v));
+const num = (v: unknown): number => Number(v);
+const optNum = (v: unknown): number | null => (v == null ? null : Number(v));
+const flag = (v: unknown): number => (v ? 1 : 0);
+
+function parseJson<T>(v: unknown): T | null {
+  if (v == null || v === '') return null;
+  return (typeof v === 'string' ? JSON.parse(v) : v) as T;
+}
+
+// ---- ledger ----
+
+export function packValues(p: Pack): unknown[] {
+  return [
+    p.traceCode,
+    p.hisDrugCode,
+    p.state,
+    p.unitsRemaining,
+    p.lot,
+    p.expiry,
+    p.seq,
+    p.updatedAt,
+    p.location,
+    p.ref,
+  ];
+}
+
+/** The columns a guarded update sets (everything but the key). */
+export function packUpdate(p: Pack): Row {
+  return {
+    his_drug_code: p.hisDrugCode,
+    state: p.state,
+    units_remaining: p.unitsRemaining,
+    lot: p.lot,
+    expiry: p.expiry,
+    seq: p.seq,
+    updated_at: p.updatedAt,
+    location: p.location,
+    ref: p.ref,
+  };
+}
+
+export function rowToPack(r: Row): Pack {
+  return {
+    traceCode: str(r.trace_code),
+    hisDrugCode: str(r.his_drug_code),
+    state: str(r.state) as PackState,
+    unitsRemaining: optNum(r.units_remaining),
+    lot: optStr(r.lot),
+    expiry: optStr(r.expiry),
+    seq: num(r.seq),
+    updatedAt: str(r.updated_at),
+    location: optStr(r.location),
+    ref: optStr(r.ref),
+  };
+}
+
+export function eventValues(e: LedgerEvent): unknown[] {
+  return [
+    e.traceCode,
+    e.seq,
+    e.action,
+    e.fromState,
+    e.toState,
+    e.units,
+    e.occurredAt,
+    e.actor,
+    e.location,
+    e.ref,
+    e.reason,
+    e.details == null ? null : JSON.stringify(e.details),
+  ];
+}
+
+export function rowToEvent(r: Row): LedgerEvent {
+  return {
+    traceCode: str(r.trace_code),
+    seq: num(r.seq),
+    action: str(r.action) as LedgerAction,
+    fromState: optStr(r.from_state) as PackState | null,
+    toState: str(r.to_state) as PackState,
+    units: optNum(r.units),
+    occurredAt: str(r.occurred_at),
+    actor: str(r.actor),
+    location: optStr(r.location),
+    ref: optStr(r.ref),
+    reason: optStr(r.reason),
+    details: parseJson<Record<string, unknown>>(r.details),
+  };
+}
+
+// ---- hierarchy ----
+
+export function relationValues(r: PackageRelation): unknown[] {
+  return [r.childCode, r.parentCode, r.parentLevel, r.childLevel, r.parentStatus];
+}
+
+export function rowToRelation(r: Row): PackageRelation {
+  return {
+    parentCode: str(r.parent_code),
+    childCode: str(r.child_code),
+    parentLevel: num(r.parent_level) as PackLevel,
+    childLevel: num(r.child_level) as PackLevel,
+    parentStatus: str(r.parent_status) as ParentStatus,
+  };
+}
+
+// ---- catalog ----
+
+export function drugValues(d: Drug): unknown[] {
+  return [
+    d.hisDrugCode,
+    d.insuranceCode,
+    d.name,
+    d.spec,
+    d.manufacturer,
+    flag(d.rxFlag),
+    flag(d.vbpFlag),
+    d.unitsPerPack,
+    d.unitName,
+    d.barcode69,
+    flag(d.exempt),
+    d.exemptReason,
+    d.version,
+    d.updatedAt,
+    d.updatedBy,
+  ];
+}
+
+/** The columns an update of an existing drug sets. */
+export function drugUpdate(d: Drug): Row {
+  return {
+    insurance_code: d.insuranceCode,
+    name: d.name,
+    spec: d.spec,
+    manufacturer: d.manufacturer,
+    rx_flag: flag(d.rxFlag),
+    vbp_flag: flag(d.vbpFlag),
+    units_per_pack: d.unitsPerPack,
+    unit_name: d.unitName,
+    barcode69: d.barcode69,
+    exempt: flag(d.exempt),
+    exempt_reason: d.exemptReason,
+    version: d.version,
+    updated_at: d.updatedAt,
+    updated_by: d.updatedBy,
+  };
+}
+
+export function prefixValues(hisDrugCode: string, p: TracePrefix): unknown[] {
+  return [p.prefix, hisDrugCode, p.packLevel, p.unitCount];
+}
+
+export function gtinValues(hisDrugCode: string, g: DrugGtin): unknown[] {
+  return [g.gtin, hisDrugCode, g.packLevel, g.unitCount];
+}
+
+export function rowToPrefix(r: Row): TracePrefix {
+  return { prefix: str(r.prefix), packLevel: num(r.pack_level) as PackLevel, unitCount: num(r.unit_count) };
+}
+
+export function rowToGtin(r: Row): DrugGtin {
+  return { gtin: str(r.gtin), packLevel: num(r.pack_level) as PackLevel, unitCount: num(r.unit_count) };
+}
+
+export function rowToDrug(r: Row, prefixes: TracePrefix[], gtins: DrugGtin[]): Drug {
+  return {
+    hisDrugCode: str(r.his_drug_code),
+    insuranceCode: optStr(r.insurance_code),
+    name: str(r.name),
+    spec: optStr(r.spec),
+    manufacturer: optStr(r.manufacturer),
+    rxFlag: Boolean(num(r.rx_flag)),
+    vbpFlag: Boolean(num(r.vbp_flag)),
+    unitsPerPack: num(r.units_per_pack),
+    unitName: optStr(r.unit_name),
+    prefixes: sortPrefixes(prefixes),
+    gtins: sortGtins(gtins),
+    barcode69: optStr(r.barcode69),
+    exempt: Boolean(num(r.exempt)),
+    exemptReason: optStr(r.exempt_reason),
+    version: num(r.version),
+    updatedAt: str(r.updated_at),
+    updatedBy: str(r.updated_by),
+  };
+}
+
+export function drugVersionValues(d: Drug, source: string, snapshot: DrugDraft): unknown[] {
+  return [d.hisDrugCode, d.version, d.updatedAt, d.updatedBy, source, JSON.stringify(snapshot)];
+}
+
+export function rowToDrugVersion(r: Row): DrugVersion {
+  return {
+    hisDrugCode: str(r.his_drug_code),
+    version: num(r.version),
+    changedAt: str(r.changed_at),
+    changedBy: str(r.changed_by),
+    source: str(r.source),
+    snapshot: parseJson<DrugDraft>(r.snapshot) as DrugDraft,
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * Table and column names as the migrations create them, and the column lists the bulk writers bind in order.
+ * `kind` only matters on PostgreSQL, where bulk inserts bind one typed array per column.
+ */
+export const TABLES = {
+  drugs: 'tg_drugs',
+  prefixes: 'tg_drug_prefixes',
+  gtins: 'tg_drug_gtins',
+  drugVersions: 'tg_drug_versions',
+  relations: 'tg_relations',
+  packs: 'tg_packs',
+  events: 'tg_pack_events',
+} as const;
+
+export interface ColumnSpec {
+  name: string;
+  kind: 'text' | 'int';
+}
+
+const text = (name: string): ColumnSpec => ({ name, kind: 'text' });
+const int = (name: string): ColumnSpec => ({ name, kind: 'int' });
+
+export const PACK_COLUMNS: readonly ColumnSpec[] = [
+  text('trace_code'),
+  text('his_drug_code'),
+  text('state'),
+  int('units_remaining'),
+  text('lot'),
+  text('expiry'),
+  int('seq'),
+  text('updated_at'),
+  text('location'),
+  text('ref'),
+];
+
+export const EVENT_COLUMNS: readonly ColumnSpec[] = [
+  text('trace_code'),
+  int('seq'),
+  text('action'),
+  text('from_state'),
+  text('to_state'),
+  int('units'),
+  text('occurred_at'),
+  text('actor'),
+  text('location'),
+  text('ref'),
+  text('reason'),
+  text('details'),
+];
+
+export const RELATION_COLUMNS: readonly ColumnSpec[] = [
+  text('child_code'),
+  text('parent_code'),
+  int('parent_level'),
+  int('child_level'),
+  text('parent_status'),
+];
+
+export const DRUG_COLUMNS: readonly ColumnSpec[] = [
+  text('his_drug_code'),
+  text('insurance_code'),
+  text('name'),
+  text('spec'),
+  text('manufacturer'),
+  int('rx_flag'),
+  int('vbp_flag'),
+  int('units_per_pack'),
+  text('unit_name'),
+  text('barcode69'),
+  int('exempt'),
+  text('exempt_reason'),
+  int('version'),
+  text('updated_at'),
+  text('updated_by'),
+];
+
+export const PREFIX_COLUMNS: readonly ColumnSpec[] = [
+  text('prefix'),
+  text('his_drug_code'),
+  int('pack_level'),
+  int('unit_count'),
+];
+
+export const GTIN_COLUMNS: readonly ColumnSpec[] = [
+  text('gtin'),
+  text('his_drug_code'),
+  int('pack_level'),
+  int('unit_count'),
+];
+
+export const DRUG_VERSION_COLUMNS: readonly ColumnSpec[] = [
+  text('his_drug_code'),
+  int('version'),
+  text('changed_at'),
+  text('changed_by'),
+  text('source'),
+  text('snapshot'),
+];
+
+export function columnNames(columns: readonly ColumnSpec[]): string[] {
+  return columns.map((c) => c.name);
+}

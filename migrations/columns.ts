@@ -1,0 +1,54 @@
+/**
+ * Column helpers that give the five dialects the same meaning for the same declaration.
+ * - `ascii` columns hold codes and ISO timestamps, compared byte for byte: GS1 serials are case-sensitive,
+ *   so SQL Server gets a binary collation (its default is case-insensitive) and MySQL tables are utf8mb4_bin.
+ * - `text` columns hold what people type (Chinese names, reasons); Oracle gets CHAR length semantics, because
+ *   VARCHAR2(n) counts bytes by default and a Chinese character is three bytes in AL32UTF8.
+ * - `json` columns hold JSON text (the dialects' native JSON types differ too much to be worth it).
+ */
+import type { Knex } from 'knex';
+import type { StoreDialect } from '../adapters/store/knex-config.js';
+
+export interface Columns {
+  ascii(t: Knex.CreateTableBuilder, name: string, length: number): Knex.ColumnBuilder;
+  text(t: Knex.CreateTableBuilder, name: string, length: number): Knex.ColumnBuilder;
+  json(t: Knex.CreateTableBuilder, name: string): Knex.ColumnBuilder;
+  /** 0/1 flag: smallint everywhere, so every driver returns a number (no boolean/bit/tinyint(1) zoo). */
+  flag(t: Knex.CreateTableBuilder, name: string): Knex.ColumnBuilder;
+  int(t: Knex.CreateTableBuilder, name: string): Knex.ColumnBuilder;
+}
+
+/** Case- and accent-sensitive, code-point ordered; the recommended binary collation on SQL Server 2008+. */
+export const MSSQL_BINARY_COLLATION = 'Latin1_General_100_BIN2';
+
+export function columnsFor(dialect: StoreDialect): Columns {
+  return {
+    ascii(t, name, length) {
+      if (dialect === 'mssql') return t.specificType(name, `nvarchar(${length}) collate ${MSSQL_BINARY_COLLATION}`);
+      if (dialect === 'oracle') return t.specificType(name, `varchar2(${length} char)`);
+      return t.string(name, length);
+    },
+    text(t, name, length) {
+      if (dialect === 'oracle') return t.specificType(name, `varchar2(${length} char)`);
+      return t.string(name, length);
+    },
+    json(t, name) {
+      // MySQL TEXT stops at 64 KB; MEDIUMTEXT is the smallest type that cannot truncate a big snapshot.
+      return dialect === 'mysql' ? t.text(name, 'mediumtext') : t.text(name);
+    },
+    flag(t, name) {
+      return t.smallint(name);
+    },
+    int(t, name) {
+      return t.integer(name);
+    },
+  };
+}
+
+/** MySQL-family table options; a no-op elsewhere (knex throws if charset() is called on other dialects). */
+export function tableOptions(t: Knex.CreateTableBuilder, dialect: StoreDialect): void {
+  if (dialect !== 'mysql') return;
+  t.engine('InnoDB');
+  t.charset('utf8mb4');
+  t.collate('utf8mb4_bin');
+}

@@ -1,0 +1,24 @@
+import { KnexStore } from '../../../adapters/store/knex-store.js';
+import { createScratchDatabase, describeWithDatabase, type ScratchDatabase } from '../../support/databases.js';
+import { storeContract } from '../../contract/store-contract.js';
+
+await describeWithDatabase('mariadb', 'KnexStore on MariaDB', () => {
+  let scratch: ScratchDatabase | undefined;
+
+  before(async () => {
+    scratch = await createScratchDatabase('mariadb');
+    const store = await KnexStore.open(scratch.config);
+    try {
+      await store.migrateLatest();
+    } finally {
+      await store.close();
+    }
+  });
+
+  storeContract(
+    'MariaDB',
+    () => KnexStore.open(scratch!.config),
+    () => scratch!.drop(),
+    { concurrentInstances: true }
+  );
+});

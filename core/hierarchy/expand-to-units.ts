@@ -1,6 +1,6 @@
 /**
- * 大码入库无需开箱: expand a case or middle code to the unit codes it holds, level by level, with one
- * batched `childrenOf` call per level (never one call per code).
+ * 大码入库无需开箱: expand case or middle codes to the unit codes they hold, level by level, with one
+ * batched `childrenOf` call per level for all roots together (never one call per code or per case).
  */
 import { conflict } from '../errors.js';
 import type { PackageRelation } from './package-relation.js';
@@ -16,62 +16,71 @@ export interface Expansion {
   missing: string[];
 }
 
+type ChildrenOf = (codes: string[]) => Promise<PackageRelation[]>;
+
 /** Case → middle → unit is two levels below the root; anything deeper than three is bad data. */
 const MAX_DEPTH = 3;
 
-export async function expandToUnits(
-  rootCode: string,
-  childrenOf: (codes: string[]) => Promise<PackageRelation[]>
-): Promise<Expansion> {
-  const units: string[] = [];
-  const parents = new Map<string, string>();
-  const incomplete: string[] = [];
-  const missing: string[] = [];
-  /** Every code reached → the parent it was reached from (the root maps to itself). */
-  const reachedFrom = new Map<string, string>([[rootCode, rootCode]]);
-  let frontier = [rootCode];
+export async function expandToUnits(rootCode: string, childrenOf: ChildrenOf): Promise<Expansion> {
+  return (await expandManyToUnits([rootCode], childrenOf)).get(rootCode) as Expansion;
+}
+
+/** Expand several roots at once; each root gets its own Expansion. */
+export async function expandManyToUnits(rootCodes: string[], childrenOf: ChildrenOf): Promise<Map<string, Expansion>> {
+  const result = new Map<string, Expansion>();
+  /** Every code reached → the root it belongs to and the parent it was reached from (a root maps to itself). */
+  const reached = new Map<string, { root: string; from: string }>();
+  for (const root of rootCodes) {
+    result.set(root, { units: [], parents: new Map(), incomplete: [], missing: [] });
+    reached.set(root, { root, from: root });
+  }
+  let frontier = [...new Set(rootCodes)];
 
   for (let depth = 0; frontier.length > 0; depth++) {
     if (depth >= MAX_DEPTH) {
-      throw conflict('RELATION_TOO_DEEP', `追溯码「${rootCode}」的包装关系超过 ${MAX_DEPTH} 层，关系数据有误`, {
-        rootCode,
+      const root = reached.get(frontier[0] as string)?.root ?? '';
+      throw conflict('RELATION_TOO_DEEP', `追溯码「${root}」的包装关系超过 ${MAX_DEPTH} 层，关系数据有误`, {
+        rootCode: root,
         codes: frontier.slice(0, 10),
       });
     }
     const asked = new Set(frontier);
     const relations = await childrenOf(frontier);
-    if (depth === 0 && !relations.some((r) => r.parentCode === rootCode)) {
-      return { units: [], parents, incomplete, missing };
-    }
     const withChildren = new Set<string>();
     const next: string[] = [];
     for (const r of relations) {
       if (!asked.has(r.parentCode)) continue; // not what we asked for
       withChildren.add(r.parentCode);
-      if (r.parentStatus !== 'normal' && !incomplete.includes(r.parentCode)) incomplete.push(r.parentCode);
-      const from = reachedFrom.get(r.childCode);
-      if (from !== undefined) {
-        if (from === r.parentCode && r.childCode !== rootCode) continue; // the same edge twice
+      const root = (reached.get(r.parentCode) as { root: string }).root;
+      const x = result.get(root) as Expansion;
+      if (r.parentStatus !== 'normal' && !x.incomplete.includes(r.parentCode)) x.incomplete.push(r.parentCode);
+      const seen = reached.get(r.childCode);
+      if (seen !== undefined) {
+        if (seen.from === r.parentCode && seen.root === root && r.childCode !== root) continue; // the same edge twice
         throw conflict(
           'RELATION_CYCLE',
-          `追溯码「${r.childCode}」在「${rootCode}」的包装关系中出现了两次（循环或重复归属）`,
+          `追溯码「${r.childCode}」在「${root}」的包装关系中出现了两次（循环或重复归属）`,
           {
-            rootCode,
+            rootCode: root,
             code: r.childCode,
             parentCode: r.parentCode,
           }
         );
       }
-      reachedFrom.set(r.childCode, r.parentCode);
+      reached.set(r.childCode, { root, from: r.parentCode });
       if (r.childLevel === 1) {
-        units.push(r.childCode);
-        parents.set(r.childCode, r.parentCode);
+        x.units.push(r.childCode);
+        x.parents.set(r.childCode, r.parentCode);
       } else {
         next.push(r.childCode);
       }
     }
-    for (const code of frontier) if (!withChildren.has(code) && code !== rootCode) missing.push(code);
+    for (const code of frontier) {
+      if (withChildren.has(code)) continue;
+      const root = (reached.get(code) as { root: string }).root;
+      if (code !== root) (result.get(root) as Expansion).missing.push(code);
+    }
     frontier = next;
   }
-  return { units, parents, incomplete, missing };
+  return result;
 }

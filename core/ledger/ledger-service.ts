@@ -2,7 +2,7 @@ import { conflict, invalid, notFound, refused } from '../errors.js';
 import type { CatalogService, ResolvedCode } from '../catalog/catalog-service.js';
 import { describeOwner } from '../catalog/catalog-service.js';
 import type { Drug } from '../catalog/drug.js';
-import { expandToUnits } from '../hierarchy/expand-to-units.js';
+import { expandManyToUnits } from '../hierarchy/expand-to-units.js';
 import type { Expansion } from '../hierarchy/expand-to-units.js';
 import type { PackageRelation } from '../hierarchy/package-relation.js';
 import type { Clock } from '../ports/clock.js';
@@ -104,6 +104,10 @@ export class LedgerService {
         parent,
       });
     };
+    const trees = await expandManyToUnits(
+      resolved.filter((r) => r.owner.packLevel > 1).map((r) => r.traceCode),
+      (codes) => this.relations.childrenOf(codes)
+    );
     for (const r of resolved) {
       if (r.owner.drug.exempt) {
         throw refused(
@@ -118,7 +122,7 @@ export class LedgerService {
         add(r.traceCode, r.owner.drug.hisDrugCode, r, null, null);
         continue;
       }
-      const tree = await this.expandParent(r);
+      const tree = checkExpansion(r, trees.get(r.traceCode) as Expansion);
       for (const unit of tree.units) {
         add(unit, r.owner.drug.hisDrugCode, r, r.traceCode, tree.parents.get(unit) ?? null);
       }
@@ -196,47 +200,6 @@ export class LedgerService {
     return out;
   }
 
-  private async expandParent(r: ResolvedCode): Promise<Expansion> {
-    const tree = await expandToUnits(r.traceCode, (codes) => this.relations.childrenOf(codes));
-    if (tree.units.length === 0) {
-      throw refused(
-        'RELATION_UNKNOWN',
-        `${describeOwner(r.owner)} ${r.traceCode} 没有已导入的包装关系，请导入大小码关系或拆箱扫描小码`,
-        {
-          traceCode: r.traceCode,
-        }
-      );
-    }
-    if (tree.missing.length > 0) {
-      throw refused(
-        'RELATION_INCOMPLETE',
-        `${r.traceCode} 内的中码 ${tree.missing.slice(0, 3).join('、')} 没有已导入的下级小码，请导入关系或拆箱扫描`,
-        {
-          traceCode: r.traceCode,
-          missing: tree.missing,
-        }
-      );
-    }
-    if (tree.incomplete.length > 0) {
-      throw refused(
-        'RELATION_PARENT_MIXED',
-        `${r.traceCode} 含拼箱/零箱（${tree.incomplete.join('、')}），请拆箱逐盒扫描小码`,
-        {
-          traceCode: r.traceCode,
-          incomplete: tree.incomplete,
-        }
-      );
-    }
-    if (tree.units.length !== r.owner.unitCount && r.owner.unitCount > 1) {
-      throw refused(
-        'RELATION_COUNT_MISMATCH',
-        `${r.traceCode} 按目录应含 ${r.owner.unitCount} 个小码，包装关系中有 ${tree.units.length} 个，请拆箱逐盒扫描`,
-        { traceCode: r.traceCode, expected: r.owner.unitCount, found: tree.units.length }
-      );
-    }
-    return tree;
-  }
-
   private context(a: Actor, reason: string | null, details: Record<string, unknown> | null): EventContext {
     return {
       actor: a.actor,
@@ -268,4 +231,45 @@ export class LedgerService {
 function duplicateMessage(code: string, firstVia: string | null, secondVia: string | null): string {
   const where = (via: string | null): string => (via ? `大/中码 ${via} 内` : '单独扫描');
   return `追溯码 ${code} 在本次入库中出现两次（${where(firstVia)}、${where(secondVia)}）`;
+}
+
+/** A case or middle pack may stand for its units only when its relations are known, complete and as the catalog says. */
+function checkExpansion(r: ResolvedCode, tree: Expansion): Expansion {
+  if (tree.units.length === 0) {
+    throw refused(
+      'RELATION_UNKNOWN',
+      `${describeOwner(r.owner)} ${r.traceCode} 没有已导入的包装关系，请导入大小码关系或拆箱扫描小码`,
+      {
+        traceCode: r.traceCode,
+      }
+    );
+  }
+  if (tree.missing.length > 0) {
+    throw refused(
+      'RELATION_INCOMPLETE',
+      `${r.traceCode} 内的中码 ${tree.missing.slice(0, 3).join('、')} 没有已导入的下级小码，请导入关系或拆箱扫描`,
+      {
+        traceCode: r.traceCode,
+        missing: tree.missing,
+      }
+    );
+  }
+  if (tree.incomplete.length > 0) {
+    throw refused(
+      'RELATION_PARENT_MIXED',
+      `${r.traceCode} 含拼箱/零箱（${tree.incomplete.join('、')}），请拆箱逐盒扫描小码`,
+      {
+        traceCode: r.traceCode,
+        incomplete: tree.incomplete,
+      }
+    );
+  }
+  if (tree.units.length !== r.owner.unitCount && r.owner.unitCount > 1) {
+    throw refused(
+      'RELATION_COUNT_MISMATCH',
+      `${r.traceCode} 按目录应含 ${r.owner.unitCount} 个小码，包装关系中有 ${tree.units.length} 个，请拆箱逐盒扫描`,
+      { traceCode: r.traceCode, expected: r.owner.unitCount, found: tree.units.length }
+    );
+  }
+  return tree;
 }

@@ -103,7 +103,9 @@ async function benchStore(name: string, store: KnexStore): Promise<Row> {
   let t0 = performance.now();
   for (let c = 1; c <= CASES; c += CASES_PER_RECEIPT) {
     const batch: PackageRelation[] = [];
-    for (let k = c; k < Math.min(c + CASES_PER_RECEIPT, CASES + 1); k++) batch.push(...relationsOfCase(k));
+    for (let k = c; k < Math.min(c + CASES_PER_RECEIPT, CASES + 1); k++) {
+      batch.push(...relationsOfCase(k));
+    }
     relationRows += (await relations.save(batch)).inserted;
   }
   const relationsPerSec = relationRows / ((performance.now() - t0) / 1000);
@@ -113,7 +115,9 @@ async function benchStore(name: string, store: KnexStore): Promise<Row> {
   t0 = performance.now();
   for (let c = 1; c <= CASES; c += CASES_PER_RECEIPT) {
     const scans: string[] = [];
-    for (let k = c; k < Math.min(c + CASES_PER_RECEIPT, CASES + 1); k++) scans.push(code('8501003', k));
+    for (let k = c; k < Math.min(c + CASES_PER_RECEIPT, CASES + 1); k++) {
+      scans.push(code('8501003', k));
+    }
     received += (
       await ledger.receive({ actor: 'bench', location: '药库', ref: `DN${c}`, lot: 'L1', expiry: '2028-12-31', scans })
     ).received;
@@ -134,7 +138,9 @@ async function benchStore(name: string, store: KnexStore): Promise<Row> {
     const events: unknown[][] = [];
     for (let k = c; k < Math.min(c + CASES_PER_RECEIPT, CASES + 1); k++) {
       for (const r of relationsOfCase(k)) {
-        if (r.childLevel !== 1) continue;
+        if (r.childLevel !== 1) {
+          continue;
+        }
         packs.push([r.childCode, 'B0001', 'in_stock', null, 'L1', '2028-12-31', 1, at, '药库', `DN${c}`]);
         const details = JSON.stringify({ via: code('8501003', k), parent: r.parentCode });
         events.push([r.childCode, 1, 'receive', null, 'in_stock', null, at, 'bench', '药库', `DN${c}`, null, details]);

@@ -24,12 +24,18 @@ export const MSSQL_BINARY_COLLATION = 'Latin1_General_100_BIN2';
 export function columnsFor(dialect: StoreDialect): Columns {
   return {
     ascii(t, name, length) {
-      if (dialect === 'mssql') return t.specificType(name, `nvarchar(${length}) collate ${MSSQL_BINARY_COLLATION}`);
-      if (dialect === 'oracle') return t.specificType(name, `varchar2(${length} char)`);
+      if (dialect === 'mssql') {
+        return t.specificType(name, `nvarchar(${length}) collate ${MSSQL_BINARY_COLLATION}`);
+      }
+      if (dialect === 'oracle') {
+        return t.specificType(name, `varchar2(${length} char)`);
+      }
       return t.string(name, length);
     },
     text(t, name, length) {
-      if (dialect === 'oracle') return t.specificType(name, `varchar2(${length} char)`);
+      if (dialect === 'oracle') {
+        return t.specificType(name, `varchar2(${length} char)`);
+      }
       return t.string(name, length);
     },
     json(t, name) {
@@ -47,7 +53,9 @@ export function columnsFor(dialect: StoreDialect): Columns {
 
 /** MySQL-family table options; a no-op elsewhere (knex throws if charset() is called on other dialects). */
 export function tableOptions(t: Knex.CreateTableBuilder, dialect: StoreDialect): void {
-  if (dialect !== 'mysql') return;
+  if (dialect !== 'mysql') {
+    return;
+  }
   t.engine('InnoDB');
   t.charset('utf8mb4');
   t.collate('utf8mb4_bin');

@@ -60,8 +60,12 @@ program
   .option('--migrate', 'apply pending migrations before listening (always done for SQLite)')
   .action(async (cmd: { migrate?: boolean }) => {
     const tg = await open(program.opts<GlobalOptions>());
-    if (cmd.migrate || tg.config.store.client === 'sqlite') await tg.store.migrateLatest();
-    if (tg.config.demo.loadWhenEmpty && (await loadDemoData(tg))) tg.log.info('demo data loaded');
+    if (cmd.migrate || tg.config.store.client === 'sqlite') {
+      await tg.store.migrateLatest();
+    }
+    if (tg.config.demo.loadWhenEmpty && (await loadDemoData(tg))) {
+      tg.log.info('demo data loaded');
+    }
     const { url } = await tg.start();
     console.log(`tracegate listening on ${url} (store: ${tg.config.store.client})`);
     const shutdown = (signal: string): void => {
@@ -79,7 +83,9 @@ program
     action(async (tg) => {
       const rows = await runDoctor(tg.healthChecks());
       console.log(formatDoctorTable(rows));
-      if (rows.some((r) => !r.ok)) process.exitCode = 1;
+      if (rows.some((r) => !r.ok)) {
+        process.exitCode = 1;
+      }
     })
   );
 
@@ -119,7 +125,11 @@ program.parseAsync(process.argv).catch((e: unknown) => {
   if (isTracegateError(e)) {
     console.error(`${e.code}: ${e.message}`);
     const problems = e.details?.problems;
-    if (Array.isArray(problems)) for (const p of problems.slice(0, 50)) console.error(`  ${JSON.stringify(p)}`);
+    if (Array.isArray(problems)) {
+      for (const p of problems.slice(0, 50)) {
+        console.error(`  ${JSON.stringify(p)}`);
+      }
+    }
   } else {
     createLogger('error').error('command failed', { error: e instanceof Error ? e.stack : String(e) });
   }

@@ -22,7 +22,9 @@ export function formatDoctorTable(rows: DoctorRow[]): string {
   const lines = [`${'check'.padEnd(w)}  state  detail`, `${'-'.repeat(w)}  -----  ------`];
   for (const r of rows) {
     lines.push(`${r.name.padEnd(w)}  ${r.ok ? 'OK   ' : 'FAIL '}  ${r.detail}`);
-    if (!r.ok && r.fix) lines.push(`${''.padEnd(w)}         fix: ${r.fix}`);
+    if (!r.ok && r.fix) {
+      lines.push(`${''.padEnd(w)}         fix: ${r.fix}`);
+    }
   }
   return lines.join('\n');
 }

@@ -24,22 +24,30 @@ export function loadConfig(options: LoadConfigOptions = {}): TracegateConfig {
 
 export function validateConfig(raw: unknown, source: string): TracegateConfig {
   const result = configSchema.safeParse(raw);
-  if (result.success) return result.data;
+  if (result.success) {
+    return result.data;
+  }
   const problems = result.error.issues.map(describeIssue);
   throw invalid('CONFIG_INVALID', `configuration ${source} is invalid:\n  - ${problems.join('\n  - ')}`, { problems });
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   const key = issue.path.length ? issue.path.join('.') : '(top level)';
-  if (issue.code === 'unrecognized_keys') return `${key}: unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'unrecognized_keys') {
+    return `${key}: unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  }
   return `${key}: ${issue.message}`;
 }
 
 function readConfigFile(file: string): Record<string, unknown> {
-  if (!existsSync(file)) throw invalid('CONFIG_FILE_MISSING', `configuration file ${file} does not exist`);
+  if (!existsSync(file)) {
+    throw invalid('CONFIG_FILE_MISSING', `configuration file ${file} does not exist`);
+  }
   try {
     const parsed: unknown = parseYaml(readFileSync(file, 'utf8'));
-    if (parsed == null) return {};
+    if (parsed == null) {
+      return {};
+    }
     if (typeof parsed !== 'object' || Array.isArray(parsed)) {
       throw invalid('CONFIG_INVALID', `configuration file ${file} must hold a mapping of keys at the top level`);
     }
@@ -54,9 +62,13 @@ function readConfigFile(file: string): Record<string, unknown> {
 
 export function envOverrides(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  if (env.PORT) setPath(out, ['server', 'port'], env.PORT);
+  if (env.PORT) {
+    setPath(out, ['server', 'port'], env.PORT);
+  }
   for (const [name, value] of Object.entries(env)) {
-    if (!name.startsWith(ENV_PREFIX) || value === undefined || name === 'TRACEGATE_CONFIG') continue;
+    if (!name.startsWith(ENV_PREFIX) || value === undefined || name === 'TRACEGATE_CONFIG') {
+      continue;
+    }
     const path = name
       .slice(ENV_PREFIX.length)
       .split('__')

@@ -14,7 +14,9 @@ export function currentCorrelationId(): string | undefined {
 
 const addCorrelation = winston.format((info) => {
   const id = correlation.getStore();
-  if (id) info.correlationId = id;
+  if (id) {
+    info.correlationId = id;
+  }
   return info;
 });
 

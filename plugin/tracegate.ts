@@ -46,7 +46,9 @@ export async function createTracegate(config: TracegateConfig, options: CreateOp
   container.bind(TOKENS.Config).toConstantValue(config);
   container.bind(TOKENS.Logger).toConstantValue(log);
   const modules = [storeModule, coreModule, ...(options.modules ?? []), ...(await loadPlugins(config.plugins))];
-  for (const m of modules) await m.register(container, config);
+  for (const m of modules) {
+    await m.register(container, config);
+  }
 
   const store = container.get<KnexStore>(TOKENS.Store);
   const healthChecks = (): HealthCheck[] =>
@@ -89,7 +91,9 @@ export async function createTracegate(config: TracegateConfig, options: CreateOp
       return { url };
     },
     async stop() {
-      if (server) await new Promise<void>((resolve) => server?.close(() => resolve()));
+      if (server) {
+        await new Promise<void>((resolve) => server?.close(() => resolve()));
+      }
       server = undefined;
       await store.close();
     },

@@ -40,7 +40,9 @@ export function bearerAuth(tokens: { name: string; token: string; roles: Role[] 
     (...roles: Role[]): RequestHandler =>
     (req, _res, next) => {
       const p = principalOf(req);
-      if (p.roles.includes('admin') || roles.some((r) => p.roles.includes(r))) return next();
+      if (p.roles.includes('admin') || roles.some((r) => p.roles.includes(r))) {
+        return next();
+      }
       next(
         new TracegateError('AUTH_FORBIDDEN', `this action needs one of the roles: ${roles.join(', ')}`, 'forbidden')
       );
@@ -54,6 +56,8 @@ interface AuthedRequest extends Request {
 
 export function principalOf(req: Request): Principal {
   const p = (req as AuthedRequest).principal;
-  if (!p) throw new TracegateError('AUTH_REQUIRED', 'missing bearer token', 'unauthorized');
+  if (!p) {
+    throw new TracegateError('AUTH_REQUIRED', 'missing bearer token', 'unauthorized');
+  }
   return p;
 }

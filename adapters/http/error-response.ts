@@ -30,7 +30,9 @@ export const notFoundHandler: RequestHandler = (req, res) => {
 
 /** Body-parser failures carry `type` and `status`; they are the client's fault, never a 5xx. */
 function bodyParserError(err: unknown): { status: number; code: string; message: string } | undefined {
-  if (typeof err !== 'object' || err === null || !('type' in err)) return undefined;
+  if (typeof err !== 'object' || err === null || !('type' in err)) {
+    return undefined;
+  }
   switch ((err as { type: unknown }).type) {
     case 'entity.parse.failed':
       return { status: 400, code: 'BODY_INVALID_JSON', message: 'request body is not valid JSON' };

@@ -48,7 +48,9 @@ export async function readTabularFile(
   fileName: string,
   options: ReadTabularOptions = {}
 ): Promise<TabularRows> {
-  if (content.length === 0) throw invalid('IMPORT_FILE_INVALID', `文件「${fileName}」是空的`, { fileName });
+  if (content.length === 0) {
+    throw invalid('IMPORT_FILE_INVALID', `文件「${fileName}」是空的`, { fileName });
+  }
   if (content.length > MAX_IMPORT_BYTES) {
     throw invalid('IMPORT_FILE_TOO_LARGE', `文件「${fileName}」超过 50 MB，请拆分成多个文件后分别导入`, {
       fileName,
@@ -63,7 +65,9 @@ export async function readTabularFile(
 function detectKind(content: Buffer, fileName: string): FileKind {
   const ext = extensionOf(fileName);
   if (startsWith(content, ZIP_MAGIC)) {
-    if (['xlsx', 'xlsm', 'csv', 'txt', 'tsv', 'xls', ''].includes(ext)) return 'xlsx';
+    if (['xlsx', 'xlsm', 'csv', 'txt', 'tsv', 'xls', ''].includes(ext)) {
+      return 'xlsx';
+    }
     throw invalid('IMPORT_FILE_INVALID', `不支持的文件类型「.${ext}」：请上传 .xlsx 或 .csv 文件`, { fileName });
   }
   if (startsWith(content, OLE2_MAGIC)) {
@@ -115,7 +119,9 @@ function toTabular(grid: GridRow[], fileName: string): TabularRows {
   // (Merged cells repeat their value, hence "more than one distinct value" for a header.)
   const titleLines = nonEmpty.slice(0, 5).findIndex((r) => new Set(r.cells.filter((c) => c !== '')).size > 1);
   const [headerRow, ...dataRows] = titleLines > 0 ? nonEmpty.slice(titleLines) : nonEmpty;
-  if (!headerRow) throw invalid('IMPORT_FILE_INVALID', `文件「${fileName}」没有内容`, { fileName });
+  if (!headerRow) {
+    throw invalid('IMPORT_FILE_INVALID', `文件「${fileName}」没有内容`, { fileName });
+  }
   if (headerRow.cells.filter((c) => c !== '').every((c) => /^[+-]?\d[\d.eE+-]*$/.test(c))) {
     throw invalid(
       'IMPORT_FILE_INVALID',
@@ -126,14 +132,18 @@ function toTabular(grid: GridRow[], fileName: string): TabularRows {
   if (dataRows.length === 0) {
     throw invalid('IMPORT_FILE_INVALID', `文件「${fileName}」只有表头，没有数据行`, { fileName });
   }
-  if (dataRows.length > MAX_IMPORT_ROWS) throw invalid('IMPORT_FILE_TOO_LARGE', TOO_LARGE_ROWS, { fileName });
+  if (dataRows.length > MAX_IMPORT_ROWS) {
+    throw invalid('IMPORT_FILE_TOO_LARGE', TOO_LARGE_ROWS, { fileName });
+  }
 
   // Header text as written (trimmed); a repeated header gets " (2)", " (3)"…; an empty one is skipped.
   const headers: string[] = [];
   const columnOf: { index: number; header: string }[] = [];
   const used = new Map<string, number>();
   headerRow.cells.forEach((text, index) => {
-    if (text === '') return;
+    if (text === '') {
+      return;
+    }
     const n = (used.get(text) ?? 0) + 1;
     used.set(text, n);
     // `__proto__` cannot be an own key of a plain object; rename it like a repeated header.
@@ -144,7 +154,9 @@ function toTabular(grid: GridRow[], fileName: string): TabularRows {
 
   const rows: TabularRow[] = dataRows.map(({ rowNumber, cells }) => {
     const values: Record<string, string> = {};
-    for (const { index, header } of columnOf) values[header] = cells[index] ?? '';
+    for (const { index, header } of columnOf) {
+      values[header] = cells[index] ?? '';
+    }
     return { rowNumber, values };
   });
   return { headers, rows };
@@ -176,13 +188,17 @@ export function decodeText(content: Buffer): { text: string; encoding: string } 
 }
 
 function looksBinary(text: string): boolean {
-  if (text.includes('\u0000')) return true;
+  if (text.includes('\u0000')) {
+    return true;
+  }
   const sample = text.length > 65536 ? text.slice(0, 65536) : text;
   let odd = 0;
   for (let i = 0; i < sample.length; i++) {
     const c = sample.charCodeAt(i);
     // Control characters other than TAB/LF/CR and GS (ASCII 29, kept by scanners inside GS1 codes), and U+FFFD.
-    if ((c < 0x20 && c !== 9 && c !== 10 && c !== 13 && c !== 29) || c === 0x7f || c === 0xfffd) odd++;
+    if ((c < 0x20 && c !== 9 && c !== 10 && c !== 13 && c !== 29) || c === 0x7f || c === 0xfffd) {
+      odd++;
+    }
   }
   return odd > Math.max(2, sample.length / 100);
 }
@@ -190,9 +206,15 @@ function looksBinary(text: string): boolean {
 /** Comma, unless the header line has no comma but only tabs or only semicolons (tabs win when both). */
 function detectDelimiter(text: string): string {
   const firstLine = /^[^\r\n]*\S[^\r\n]*/m.exec(text)?.[0] ?? '';
-  if (firstLine.includes(',')) return ',';
-  if (firstLine.includes('\t')) return '\t';
-  if (firstLine.includes(';')) return ';';
+  if (firstLine.includes(',')) {
+    return ',';
+  }
+  if (firstLine.includes('\t')) {
+    return '\t';
+  }
+  if (firstLine.includes(';')) {
+    return ';';
+  }
   return ',';
 }
 
@@ -221,7 +243,9 @@ function readCsv(content: Buffer, fileName: string): GridRow[] {
       cause: message,
     });
   }
-  if (records.length > recordLimit) throw invalid('IMPORT_FILE_TOO_LARGE', TOO_LARGE_ROWS, { fileName });
+  if (records.length > recordLimit) {
+    throw invalid('IMPORT_FILE_TOO_LARGE', TOO_LARGE_ROWS, { fileName });
+  }
   const grid: GridRow[] = [];
   for (let r = 0; r < records.length; r++) {
     const record = records[r]!;
@@ -229,9 +253,13 @@ function readCsv(content: Buffer, fileName: string): GridRow[] {
     for (let i = 0; i < record.length; i++) {
       const c = cellOfCsv(record[i]!);
       record[i] = c;
-      if (c !== '') empty = false;
+      if (c !== '') {
+        empty = false;
+      }
     }
-    if (!empty) grid.push({ rowNumber: r + 1, cells: record });
+    if (!empty) {
+      grid.push({ rowNumber: r + 1, cells: record });
+    }
   }
   return grid;
 }
@@ -239,13 +267,17 @@ function readCsv(content: Buffer, fileName: string): GridRow[] {
 /** Trimmed cell text; `="00123"` (Excel's way to keep a CSV cell as text) → `00123`. */
 function cellOfCsv(raw: string): string {
   const c = raw.trim();
-  if (c.length >= 3 && c.startsWith('="') && c.endsWith('"')) return c.slice(2, -1).trim();
+  if (c.length >= 3 && c.startsWith('="') && c.endsWith('"')) {
+    return c.slice(2, -1).trim();
+  }
   return c;
 }
 
 function csvErrorText(e: unknown): string {
   const err = e as { code?: string; lines?: number; message?: string };
-  if (err.code === 'CSV_QUOTE_NOT_CLOSED') return `引号没有闭合（第 ${err.lines ?? '?'} 行附近）`;
+  if (err.code === 'CSV_QUOTE_NOT_CLOSED') {
+    return `引号没有闭合（第 ${err.lines ?? '?'} 行附近）`;
+  }
   return err.message ?? String(e);
 }
 
@@ -267,7 +299,9 @@ async function readXlsx(content: Buffer, fileName: string, options: ReadTabularO
   const sheet =
     preferred.map((name) => sheets.find((ws) => headerKey(ws.name) === name)).find((ws) => ws !== undefined) ??
     sheets[0];
-  if (!sheet) throw invalid('IMPORT_FILE_INVALID', `Excel 文件「${fileName}」没有工作表`, { fileName });
+  if (!sheet) {
+    throw invalid('IMPORT_FILE_INVALID', `Excel 文件「${fileName}」没有工作表`, { fileName });
+  }
   if (sheet.actualRowCount > MAX_IMPORT_ROWS + 1) {
     throw invalid('IMPORT_FILE_TOO_LARGE', TOO_LARGE_ROWS, { fileName });
   }
@@ -276,7 +310,9 @@ async function readXlsx(content: Buffer, fileName: string, options: ReadTabularO
   sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
     const cells: string[] = [];
     const count = row.cellCount;
-    for (let col = 1; col <= count; col++) cells.push(cellText(row.getCell(col).value).trim());
+    for (let col = 1; col <= count; col++) {
+      cells.push(cellText(row.getCell(col).value).trim());
+    }
     grid.push({ rowNumber, cells });
   });
   return grid;
@@ -284,16 +320,34 @@ async function readXlsx(content: Buffer, fileName: string, options: ReadTabularO
 
 /** An ExcelJS cell value as the text a user sees, without exponent or rounding surprises. */
 export function cellText(value: ExcelJS.CellValue | undefined): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number') return numberText(value);
-  if (typeof value === 'boolean') return value ? 'true' : 'false';
-  if (value instanceof Date) return dateText(value);
+  if (value === null || value === undefined) {
+    return '';
+  }
+  if (typeof value === 'string') {
+    return value;
+  }
+  if (typeof value === 'number') {
+    return numberText(value);
+  }
+  if (typeof value === 'boolean') {
+    return value ? 'true' : 'false';
+  }
+  if (value instanceof Date) {
+    return dateText(value);
+  }
   if (typeof value === 'object') {
-    if ('richText' in value && Array.isArray(value.richText)) return value.richText.map((r) => r.text).join('');
-    if ('error' in value) return String(value.error);
-    if ('result' in value) return cellText((value as { result?: ExcelJS.CellValue }).result);
-    if ('formula' in value || 'sharedFormula' in value) return '';
+    if ('richText' in value && Array.isArray(value.richText)) {
+      return value.richText.map((r) => r.text).join('');
+    }
+    if ('error' in value) {
+      return String(value.error);
+    }
+    if ('result' in value) {
+      return cellText((value as { result?: ExcelJS.CellValue }).result);
+    }
+    if ('formula' in value || 'sharedFormula' in value) {
+      return '';
+    }
     if ('text' in value) {
       const t = (value as { text: unknown }).text;
       return typeof t === 'string' ? t : cellText(t as ExcelJS.CellValue);
@@ -308,15 +362,23 @@ export function cellText(value: ExcelJS.CellValue | undefined): string {
  * that looks right and is not.
  */
 function numberText(n: number): string {
-  if (!Number.isFinite(n)) return String(n);
-  if (Number.isInteger(n)) return Number.isSafeInteger(n) ? String(n) : n.toExponential();
+  if (!Number.isFinite(n)) {
+    return String(n);
+  }
+  if (Number.isInteger(n)) {
+    return Number.isSafeInteger(n) ? String(n) : n.toExponential();
+  }
   const s = String(n);
-  if (!/e/i.test(s)) return s;
+  if (!/e/i.test(s)) {
+    return s;
+  }
   return Math.abs(n) < 1 ? n.toFixed(20).replace(/\.?0+$/, '') : s;
 }
 
 function dateText(d: Date): string {
-  if (Number.isNaN(d.getTime())) return '';
+  if (Number.isNaN(d.getTime())) {
+    return '';
+  }
   const pad = (n: number): string => String(n).padStart(2, '0');
   const date = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
   const h = d.getUTCHours();

@@ -32,6 +32,8 @@ export function rowsPerInsert(dialect: StoreDialect, columnCount: number): numbe
 
 export function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  for (let i = 0; i < items.length; i += size) {
+    out.push(items.slice(i, i + size));
+  }
   return out;
 }

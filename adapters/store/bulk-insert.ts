@@ -27,7 +27,9 @@ function postgresStatement(table: string, columns: readonly ColumnSpec[], rows: 
   const arrays = columns.map(() => new Array<unknown>(rows.length));
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r]!;
-    for (let c = 0; c < columns.length; c++) arrays[c]![r] = row[c];
+    for (let c = 0; c < columns.length; c++) {
+      arrays[c]![r] = row[c];
+    }
   }
   const casts = columns.map((c) => `?::${c.kind === 'int' ? 'int' : 'text'}[]`).join(', ');
   return {
@@ -63,9 +65,13 @@ export function* bulkInsertStatements(
   const size = dialect === 'postgres' ? batchLimits.postgres.maxRows : rowsPerInsert(dialect, columns.length);
   for (let i = 0; i < rows.length; i += size) {
     const batch = rows.slice(i, i + size);
-    if (dialect === 'postgres') yield postgresStatement(table, columns, batch);
-    else if (dialect === 'oracle') yield oracleStatement(table, columns, batch);
-    else yield valuesStatement(dialect, table, columns, batch);
+    if (dialect === 'postgres') {
+      yield postgresStatement(table, columns, batch);
+    } else if (dialect === 'oracle') {
+      yield oracleStatement(table, columns, batch);
+    } else {
+      yield valuesStatement(dialect, table, columns, batch);
+    }
   }
 }
 
@@ -81,8 +87,12 @@ export async function bulkInsert(
   columns: readonly ColumnSpec[],
   rows: readonly unknown[][]
 ): Promise<void> {
-  if (rows.length === 0) return;
-  if (dialect === 'sqlite' && isTransaction(db)) return sqliteBulkInsert(db, table, columns, rows);
+  if (rows.length === 0) {
+    return;
+  }
+  if (dialect === 'sqlite' && isTransaction(db)) {
+    return sqliteBulkInsert(db, table, columns, rows);
+  }
   for (const s of bulkInsertStatements(dialect, table, columns, rows)) {
     await db.raw(s.sql, s.bindings as readonly Knex.RawBinding[]);
   }

@@ -94,7 +94,9 @@ export function checkDraftBatch(drafts: DrugDraft[]): void {
             hisDrugCode: d.hisDrugCode,
           });
         }
-        if (other) throw codeTaken(kind, code, other, d);
+        if (other) {
+          throw codeTaken(kind, code, other, d);
+        }
         claims.set(code, d);
       }
     }
@@ -118,14 +120,20 @@ export function findTakenCode(drafts: DrugDraft[], owners: StoredCodeOwner[]): T
   const claimants = new Map<string, DrugDraft>();
   for (const d of drafts) {
     for (const kind of ['prefix', 'gtin'] as const) {
-      for (const code of codesOf(d, kind)) claimants.set(`${kind}:${code}`, d);
+      for (const code of codesOf(d, kind)) {
+        claimants.set(`${kind}:${code}`, d);
+      }
     }
   }
   for (const o of owners) {
     const claimant = claimants.get(`${o.kind}:${o.code}`);
-    if (!claimant || claimant.hisDrugCode === o.hisDrugCode) continue;
+    if (!claimant || claimant.hisDrugCode === o.hisDrugCode) {
+      continue;
+    }
     const ownerDraft = byDrug.get(o.hisDrugCode);
-    if (ownerDraft && !codesOf(ownerDraft, o.kind).includes(o.code)) continue;
+    if (ownerDraft && !codesOf(ownerDraft, o.kind).includes(o.code)) {
+      continue;
+    }
     return codeTaken(o.kind, o.code, o, claimant);
   }
   return undefined;
@@ -137,12 +145,18 @@ export function checkExpectedVersions(
   drafts: DrugDraft[],
   current: Map<string, number>
 ): void {
-  if (!expected) return;
+  if (!expected) {
+    return;
+  }
   for (const d of drafts) {
     const want = expected[d.hisDrugCode];
-    if (want === undefined) continue;
+    if (want === undefined) {
+      continue;
+    }
     const actual = current.get(d.hisDrugCode) ?? 0;
-    if (actual !== want) throw versionConflict(d.hisDrugCode, want, actual);
+    if (actual !== want) {
+      throw versionConflict(d.hisDrugCode, want, actual);
+    }
   }
 }
 

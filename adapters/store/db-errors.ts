@@ -28,13 +28,17 @@ function fields(error: unknown): ErrorFields {
 function mssqlNumber(error: unknown, depth = 0): number | undefined {
   const e = fields(error);
   const n = e.number ?? e.info?.number;
-  if (typeof n === 'number') return n;
+  if (typeof n === 'number') {
+    return n;
+  }
   return depth < 3 && e.originalError ? mssqlNumber(e.originalError, depth + 1) : undefined;
 }
 
 function oracleNumber(error: unknown): number | undefined {
   const e = fields(error);
-  if (typeof e.errorNum === 'number') return e.errorNum;
+  if (typeof e.errorNum === 'number') {
+    return e.errorNum;
+  }
   const text = typeof e.code === 'string' ? e.code : typeof e.message === 'string' ? e.message : '';
   const m = /ORA-(\d{5})/.exec(text);
   return m ? Number(m[1]) : undefined;
@@ -45,35 +49,57 @@ export function classifyDbError(dialect: StoreDialect, error: unknown): DbErrorK
   switch (dialect) {
     case 'sqlite': {
       const code = typeof e.code === 'string' ? e.code : '';
-      if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE') return 'unique';
+      if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE') {
+        return 'unique';
+      }
       // Another process held the write lock for longer than busy_timeout (SQLITE_BUSY, SQLITE_BUSY_SNAPSHOT…).
-      if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'retryable';
+      if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+        return 'retryable';
+      }
       return 'other';
     }
     case 'postgres':
-      if (e.code === '23505') return 'unique';
+      if (e.code === '23505') {
+        return 'unique';
+      }
       // serialization_failure, deadlock_detected
-      if (e.code === '40001' || e.code === '40P01') return 'retryable';
+      if (e.code === '40001' || e.code === '40P01') {
+        return 'retryable';
+      }
       return 'other';
     case 'mysql':
-      if (e.errno === 1062 || e.code === 'ER_DUP_ENTRY') return 'unique';
+      if (e.errno === 1062 || e.code === 'ER_DUP_ENTRY') {
+        return 'unique';
+      }
       // 1213 deadlock, 1205 lock wait timeout; 9007 is TiDB's optimistic-transaction write conflict.
-      if (e.errno === 1213 || e.errno === 1205 || e.errno === 9007) return 'retryable';
-      if (e.code === 'ER_LOCK_DEADLOCK' || e.code === 'ER_LOCK_WAIT_TIMEOUT') return 'retryable';
+      if (e.errno === 1213 || e.errno === 1205 || e.errno === 9007) {
+        return 'retryable';
+      }
+      if (e.code === 'ER_LOCK_DEADLOCK' || e.code === 'ER_LOCK_WAIT_TIMEOUT') {
+        return 'retryable';
+      }
       return 'other';
     case 'mssql': {
       const n = mssqlNumber(error);
       // 2627 primary key / unique constraint, 2601 unique index.
-      if (n === 2627 || n === 2601) return 'unique';
+      if (n === 2627 || n === 2601) {
+        return 'unique';
+      }
       // 1205 deadlock victim, 3960 snapshot-isolation update conflict.
-      if (n === 1205 || n === 3960) return 'retryable';
+      if (n === 1205 || n === 3960) {
+        return 'retryable';
+      }
       return 'other';
     }
     case 'oracle': {
       const n = oracleNumber(error);
-      if (n === 1) return 'unique';
+      if (n === 1) {
+        return 'unique';
+      }
       // ORA-00060 deadlock, ORA-08177 cannot serialize access.
-      if (n === 60 || n === 8177) return 'retryable';
+      if (n === 60 || n === 8177) {
+        return 'retryable';
+      }
       return 'other';
     }
   }

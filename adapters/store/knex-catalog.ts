@@ -82,16 +82,22 @@ export class KnexCatalog {
   }
 
   async saveDrugs(drafts: DrugDraft[], change: SaveDrugsChange): Promise<Drug[]> {
-    if (drafts.length === 0) return [];
+    if (drafts.length === 0) {
+      return [];
+    }
     checkDraftBatch(drafts);
     try {
       return await this.db.transaction((trx) => this.writeDrugs(trx, drafts, change));
     } catch (e) {
       // A key violation means a concurrent writer got there between our checks and our writes; after the
       // rollback, the checks against the now-committed data say what happened in the user's terms.
-      if (isTracegateError(e) || classifyDbError(this.dialect, e) === 'other') throw e;
+      if (isTracegateError(e) || classifyDbError(this.dialect, e) === 'other') {
+        throw e;
+      }
       const taken = findTakenCode(drafts, await this.storedOwners(this.db, drafts));
-      if (taken) throw taken;
+      if (taken) {
+        throw taken;
+      }
       throw concurrentEdit(drafts.map((d) => d.hisDrugCode));
     }
   }
@@ -111,7 +117,9 @@ export class KnexCatalog {
     }
     checkExpectedVersions(change.expectedVersions, drafts, current);
     const taken = findTakenCode(drafts, await this.storedOwners(trx, drafts));
-    if (taken) throw taken;
+    if (taken) {
+      throw taken;
+    }
 
     const saved = drafts.map((d) => savedDrug(d, (current.get(d.hisDrugCode) ?? 0) + 1, change.at, change.actor));
     // Codes are replaced wholesale: delete this batch's before inserting, so a code may move between drugs.
@@ -129,7 +137,9 @@ export class KnexCatalog {
           .where({ his_drug_code: d.hisDrugCode, version: d.version - 1 })
           .update(drugUpdate(d))
       );
-      if (affected !== 1) throw concurrentEdit([d.hisDrugCode]);
+      if (affected !== 1) {
+        throw concurrentEdit([d.hisDrugCode]);
+      }
     }
     await bulkInsert(trx, this.dialect, TABLES.drugs, DRUG_COLUMNS, fresh);
     await bulkInsert(
@@ -204,15 +214,21 @@ export class KnexCatalog {
       .select('his_drug_code', 'pack_level', 'unit_count')
       .where(key, code)
       .first();
-    if (!row) return undefined;
+    if (!row) {
+      return undefined;
+    }
     const drug = await this.getDrug(String(row.his_drug_code));
-    if (!drug) return undefined;
+    if (!drug) {
+      return undefined;
+    }
     return { drug, packLevel: Number(row.pack_level) as PackLevel, unitCount: Number(row.unit_count) };
   }
 
   private async loadDrugs(db: Db, codes: string[]): Promise<Drug[]> {
     const rows = await selectIn(db, this.dialect, TABLES.drugs, drugColumns, 'his_drug_code', codes);
-    if (rows.length === 0) return [];
+    if (rows.length === 0) {
+      return [];
+    }
     const prefixes = await selectIn(db, this.dialect, TABLES.prefixes, prefixColumns, 'his_drug_code', codes);
     const gtins = await selectIn(db, this.dialect, TABLES.gtins, gtinColumns, 'his_drug_code', codes);
     return assemble(rows, prefixes, gtins);
@@ -236,8 +252,11 @@ function groupBy(rows: Row[]): Map<string, Row[]> {
   for (const r of rows) {
     const code = String(r.his_drug_code);
     const list = out.get(code);
-    if (list) list.push(r);
-    else out.set(code, [r]);
+    if (list) {
+      list.push(r);
+    } else {
+      out.set(code, [r]);
+    }
   }
   return out;
 }

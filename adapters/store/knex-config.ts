@@ -170,6 +170,8 @@ const knexDialects: Record<string, StoreDialect> = {
 export function storeDialectOf(db: Knex): StoreDialect {
   const dialect = (db.client as { dialect?: string }).dialect ?? '';
   const ours = knexDialects[dialect];
-  if (!ours) throw new Error(`unsupported knex dialect "${dialect}"`);
+  if (!ours) {
+    throw new Error(`unsupported knex dialect "${dialect}"`);
+  }
   return ours;
 }

@@ -44,7 +44,9 @@ export class KnexLedger {
   async countByState(): Promise<Record<string, number>> {
     const rows: Row[] = await this.db(TABLES.packs).select('state').count({ n: '*' }).groupBy('state');
     const out: Record<string, number> = {};
-    for (const r of rows) out[String(r.state)] = Number(r.n);
+    for (const r of rows) {
+      out[String(r.state)] = Number(r.n);
+    }
     return out;
   }
 
@@ -53,23 +55,32 @@ export class KnexLedger {
    * events in multi-row batches. The all-new-packs path (receipt ingest) does nothing per row but map it.
    */
   async commit(changes: LedgerChange[]): Promise<void> {
-    if (changes.length === 0) return;
+    if (changes.length === 0) {
+      return;
+    }
     const inserts: unknown[][] = [];
     const updates: LedgerChange[] = [];
     const events = new Array<unknown[]>(changes.length);
     for (let i = 0; i < changes.length; i++) {
       const change = changes[i]!;
       assertChangeShape(change);
-      if (change.before === null) inserts.push(packValues(change.after));
-      else updates.push(change);
+      if (change.before === null) {
+        inserts.push(packValues(change.after));
+      } else {
+        updates.push(change);
+      }
       events[i] = eventValues(change.event);
     }
     try {
       await this.db.transaction(async (trx) => {
-        if (inserts.length > 0) await bulkInsert(trx, this.dialect, TABLES.packs, PACK_COLUMNS, inserts);
+        if (inserts.length > 0) {
+          await bulkInsert(trx, this.dialect, TABLES.packs, PACK_COLUMNS, inserts);
+        }
         for (const change of updates) {
           const affected = Number(await guardedPackUpdate(trx, change));
-          if (affected !== 1) throw new StoreConflict([change.after.traceCode], 'stale');
+          if (affected !== 1) {
+            throw new StoreConflict([change.after.traceCode], 'stale');
+          }
         }
         await bulkInsert(trx, this.dialect, TABLES.events, EVENT_COLUMNS, events);
       });
@@ -80,21 +91,31 @@ export class KnexLedger {
 
   /** Turns a failed commit (already rolled back) into StoreConflict naming the codes, when that is what it was. */
   private async explain(error: unknown, changes: LedgerChange[]): Promise<unknown> {
-    if (error instanceof StoreConflict) return error;
+    if (error instanceof StoreConflict) {
+      return error;
+    }
     const kind = classifyDbError(this.dialect, error);
-    if (kind === 'other') return error;
+    if (kind === 'other') {
+      return error;
+    }
     const allCodes = [...new Set(changes.map((c) => c.after.traceCode))];
-    if (kind === 'retryable') return new StoreConflict(allCodes, 'stale');
+    if (kind === 'retryable') {
+      return new StoreConflict(allCodes, 'stale');
+    }
     // A key violation: either a new pack already exists (second receipt, or a concurrent one), or an event
     // (trace_code, seq) was taken by a concurrent writer. One set-based SELECT tells which.
     const newCodes = changes.filter((c) => c.before === null).map((c) => c.after.traceCode);
     const existing = new Set<string>(duplicatesIn(newCodes));
     if (newCodes.length > 0) {
       const rows = await selectIn(this.db, this.dialect, TABLES.packs, ['trace_code'], 'trace_code', newCodes);
-      for (const r of rows) existing.add(String(r.trace_code));
+      for (const r of rows) {
+        existing.add(String(r.trace_code));
+      }
     }
     const named = newCodes.filter((c) => existing.has(c));
-    if (named.length > 0) return new StoreConflict([...new Set(named)], 'exists');
+    if (named.length > 0) {
+      return new StoreConflict([...new Set(named)], 'exists');
+    }
     return new StoreConflict(allCodes, 'stale');
   }
 }

@@ -20,13 +20,17 @@ export class KnexRelations {
   ) {}
 
   async saveRelations(relations: PackageRelation[]): Promise<{ inserted: number; unchanged: number }> {
-    if (relations.length === 0) return { inserted: 0, unchanged: 0 };
+    if (relations.length === 0) {
+      return { inserted: 0, unchanged: 0 };
+    }
     try {
       return await this.save(relations);
     } catch (e) {
       // A concurrent import inserted one of our children between our check and our insert. Once more: the
       // check now sees that edge and answers "unchanged" or RELATION_CHILD_HAS_PARENT like any other time.
-      if (isTracegateError(e) || classifyDbError(this.dialect, e) === 'other') throw e;
+      if (isTracegateError(e) || classifyDbError(this.dialect, e) === 'other') {
+        throw e;
+      }
       return this.save(relations);
     }
   }

@@ -123,7 +123,9 @@ export class KnexStore implements Store {
     // DELETE rather than TRUNCATE: TRUNCATE refuses tables referenced by foreign keys on SQL Server and
     // PostgreSQL, and commits implicitly on MySQL and Oracle.
     await this.knex.transaction(async (trx) => {
-      for (const table of DELETE_ORDER) await trx(table).delete();
+      for (const table of DELETE_ORDER) {
+        await trx(table).delete();
+      }
     });
   }
 

@@ -23,8 +23,11 @@ export function duplicatesIn(codes: string[]): string[] {
   const seen = new Set<string>();
   const dups = new Set<string>();
   for (const c of codes) {
-    if (seen.has(c)) dups.add(c);
-    else seen.add(c);
+    if (seen.has(c)) {
+      dups.add(c);
+    } else {
+      seen.add(c);
+    }
   }
   return [...dups];
 }

@@ -63,20 +63,28 @@ export class MemoryStore implements Store {
     drafts: DrugDraft[],
     change: { actor: string; source: string; at: string; expectedVersions?: Record<string, number> }
   ): Promise<Drug[]> {
-    if (drafts.length === 0) return [];
+    if (drafts.length === 0) {
+      return [];
+    }
     checkDraftBatch(drafts);
     const current = new Map<string, number>();
     for (const d of drafts) {
       const stored = this.drugs.get(d.hisDrugCode);
-      if (stored) current.set(d.hisDrugCode, stored.version);
+      if (stored) {
+        current.set(d.hisDrugCode, stored.version);
+      }
     }
     checkExpectedVersions(change.expectedVersions, drafts, current);
     const taken = findTakenCode(drafts, this.storedOwners(drafts));
-    if (taken) throw taken;
+    if (taken) {
+      throw taken;
+    }
 
     // Checked; now write. Nothing below can fail.
     const saved = drafts.map((d) => savedDrug(d, (current.get(d.hisDrugCode) ?? 0) + 1, change.at, change.actor));
-    for (const d of saved) this.removeCodes(d.hisDrugCode);
+    for (const d of saved) {
+      this.removeCodes(d.hisDrugCode);
+    }
     for (const d of saved) {
       this.drugs.set(d.hisDrugCode, d);
       for (const p of d.prefixes) {
@@ -119,7 +127,9 @@ export class MemoryStore implements Store {
   async childrenOf(parentCodes: string[]): Promise<PackageRelation[]> {
     const out: PackageRelation[] = [];
     for (const parent of new Set(parentCodes)) {
-      for (const child of this.children.get(parent) ?? []) out.push(copy(this.relations.get(child)!));
+      for (const child of this.children.get(parent) ?? []) {
+        out.push(copy(this.relations.get(child)!));
+      }
     }
     return sortRelations(out);
   }
@@ -133,7 +143,9 @@ export class MemoryStore implements Store {
     const out: PackageRelation[] = [];
     for (const child of new Set(childCodes)) {
       const edge = this.relations.get(child);
-      if (edge) out.push(copy(edge));
+      if (edge) {
+        out.push(copy(edge));
+      }
     }
     return sortRelations(out);
   }
@@ -144,7 +156,9 @@ export class MemoryStore implements Store {
     const out = new Map<string, Pack>();
     for (const code of traceCodes) {
       const pack = this.packs.get(code);
-      if (pack) out.set(code, copy(pack));
+      if (pack) {
+        out.set(code, copy(pack));
+      }
     }
     return out;
   }
@@ -162,26 +176,40 @@ export class MemoryStore implements Store {
     changes.forEach(assertChangeShape);
     const newCodes = changes.filter((c) => c.before === null).map((c) => c.after.traceCode);
     const exists = new Set([...duplicatesIn(newCodes), ...newCodes.filter((c) => this.packs.has(c))]);
-    if (exists.size > 0) throw new StoreConflict([...new Set(newCodes.filter((c) => exists.has(c)))], 'exists');
+    if (exists.size > 0) {
+      throw new StoreConflict([...new Set(newCodes.filter((c) => exists.has(c)))], 'exists');
+    }
 
     const next = new Map<string, Pack>();
-    for (const c of changes) if (c.before === null) next.set(c.after.traceCode, c.after);
     for (const c of changes) {
-      if (c.before === null) continue;
+      if (c.before === null) {
+        next.set(c.after.traceCode, c.after);
+      }
+    }
+    for (const c of changes) {
+      if (c.before === null) {
+        continue;
+      }
       const code = c.after.traceCode;
       const current = next.get(code) ?? this.packs.get(code);
-      if (!current || current.seq !== c.before.seq) throw new StoreConflict([code], 'stale');
+      if (!current || current.seq !== c.before.seq) {
+        throw new StoreConflict([code], 'stale');
+      }
       next.set(code, c.after);
     }
     const keys = new Set<string>();
     for (const { event } of changes) {
       const key = `${event.seq}\u0000${event.traceCode}`;
       const taken = keys.has(key) || (this.events.get(event.traceCode) ?? []).some((e) => e.seq === event.seq);
-      if (taken) throw new StoreConflict([...new Set(changes.map((c) => c.after.traceCode))], 'stale');
+      if (taken) {
+        throw new StoreConflict([...new Set(changes.map((c) => c.after.traceCode))], 'stale');
+      }
       keys.add(key);
     }
 
-    for (const [code, pack] of next) this.packs.set(code, copy(pack));
+    for (const [code, pack] of next) {
+      this.packs.set(code, copy(pack));
+    }
     for (const { event } of changes) {
       const list = this.events.get(event.traceCode) ?? [];
       list.push(copy(event));
@@ -192,7 +220,9 @@ export class MemoryStore implements Store {
 
   async countByState(): Promise<Record<string, number>> {
     const out: Record<string, number> = {};
-    for (const p of this.packs.values()) out[p.state] = (out[p.state] ?? 0) + 1;
+    for (const p of this.packs.values()) {
+      out[p.state] = (out[p.state] ?? 0) + 1;
+    }
     return out;
   }
 
@@ -233,18 +263,30 @@ export class MemoryStore implements Store {
       }
     };
     for (const d of drafts) {
-      for (const p of d.prefixes) add('prefix', p.prefix, this.prefixes.get(p.prefix));
-      for (const g of d.gtins) add('gtin', g.gtin, this.gtins.get(g.gtin));
+      for (const p of d.prefixes) {
+        add('prefix', p.prefix, this.prefixes.get(p.prefix));
+      }
+      for (const g of d.gtins) {
+        add('gtin', g.gtin, this.gtins.get(g.gtin));
+      }
     }
     return owners;
   }
 
   private removeCodes(hisDrugCode: string): void {
     const stored = this.drugs.get(hisDrugCode);
-    if (!stored) return;
-    for (const p of stored.prefixes) {
-      if (this.prefixes.get(p.prefix)?.hisDrugCode === hisDrugCode) this.prefixes.delete(p.prefix);
+    if (!stored) {
+      return;
     }
-    for (const g of stored.gtins) if (this.gtins.get(g.gtin)?.hisDrugCode === hisDrugCode) this.gtins.delete(g.gtin);
+    for (const p of stored.prefixes) {
+      if (this.prefixes.get(p.prefix)?.hisDrugCode === hisDrugCode) {
+        this.prefixes.delete(p.prefix);
+      }
+    }
+    for (const g of stored.gtins) {
+      if (this.gtins.get(g.gtin)?.hisDrugCode === hisDrugCode) {
+        this.gtins.delete(g.gtin);
+      }
+    }
   }
 }

@@ -55,7 +55,9 @@ export function planRelations(
   for (const r of relations) {
     const known = stored.get(r.childCode) ?? inBatch.get(r.childCode);
     if (known) {
-      if (!sameEdge(known, r)) throw refuse(known, r);
+      if (!sameEdge(known, r)) {
+        throw refuse(known, r);
+      }
       unchanged++;
       continue;
     }

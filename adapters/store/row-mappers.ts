@@ -17,7 +17,9 @@ const optNum = (v: unknown): number | null => (v == null ? null : Number(v));
 const flag = (v: unknown): number => (v ? 1 : 0);
 
 function parseJson<T>(v: unknown): T | null {
-  if (v == null || v === '') return null;
+  if (v == null || v === '') {
+    return null;
+  }
   return (typeof v === 'string' ? JSON.parse(v) : v) as T;
 }
 

@@ -15,7 +15,9 @@ export async function selectIn(
   const out: Row[] = [];
   for (const chunk of chunks([...new Set(values)], batchLimits[dialect].inList)) {
     const rows: Row[] = await db(table).select(columns).whereIn(key, chunk);
-    for (const row of rows) out.push(row);
+    for (const row of rows) {
+      out.push(row);
+    }
   }
   return out;
 }

@@ -4,8 +4,12 @@ import type { ColumnSpec } from './tables.js';
 
 /** Quoted like knex quotes them, so Oracle sees the lower-case names the migrations created. */
 export function quoteIdent(dialect: StoreDialect, name: string): string {
-  if (dialect === 'mysql') return `\`${name}\``;
-  if (dialect === 'mssql') return `[${name}]`;
+  if (dialect === 'mysql') {
+    return `\`${name}\``;
+  }
+  if (dialect === 'mssql') {
+    return `[${name}]`;
+  }
   return `"${name}"`;
 }
 
@@ -34,7 +38,9 @@ export function flattenRows(rows: readonly unknown[][], width: number): unknown[
   const out = new Array<unknown>(rows.length * width);
   let k = 0;
   for (const row of rows) {
-    for (let i = 0; i < width; i++) out[k++] = row[i];
+    for (let i = 0; i < width; i++) {
+      out[k++] = row[i];
+    }
   }
   return out;
 }

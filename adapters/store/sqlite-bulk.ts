@@ -49,10 +49,14 @@ export async function sqliteBulkInsert(
   let i = 0;
   if (rows.length >= size) {
     const batch = prepared(conn, valuesSql('sqlite', table, columns, size));
-    for (; i + size <= rows.length; i += size) batch.run(flattenRows(rows.slice(i, i + size), columns.length));
+    for (; i + size <= rows.length; i += size) {
+      batch.run(flattenRows(rows.slice(i, i + size), columns.length));
+    }
   }
   if (i < rows.length) {
     const single = prepared(conn, valuesSql('sqlite', table, columns, 1));
-    for (; i < rows.length; i++) single.run(rows[i]!);
+    for (; i < rows.length; i++) {
+      single.run(rows[i]!);
+    }
   }
 }

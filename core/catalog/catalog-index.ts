@@ -13,7 +13,9 @@ export class CatalogIndex {
       for (const p of drug.prefixes) {
         this.byPrefix.set(p.prefix, { drug, packLevel: p.packLevel, unitCount: p.unitCount });
       }
-      for (const g of drug.gtins) this.byGtin.set(g.gtin, { drug, packLevel: g.packLevel, unitCount: g.unitCount });
+      for (const g of drug.gtins) {
+        this.byGtin.set(g.gtin, { drug, packLevel: g.packLevel, unitCount: g.unitCount });
+      }
     }
   }
 

@@ -30,7 +30,9 @@ export class CatalogService {
 
   async index(): Promise<CatalogIndex> {
     const now = this.clock.now().getTime();
-    if (this.cached && now - this.cached.at < this.cacheMs) return this.cached.index;
+    if (this.cached && now - this.cached.at < this.cacheMs) {
+      return this.cached.index;
+    }
     this.loading ??= this.store
       .listDrugs()
       .then((drugs) => {
@@ -61,7 +63,9 @@ export class CatalogService {
       }
       case 'gs1': {
         const owner = (await this.index()).ownerOfGtin(scan.gtin);
-        if (!owner) throw unmapped(scan.traceCode, 'GTIN_UNMAPPED', `GTIN ${scan.gtin}`, scan.gtin);
+        if (!owner) {
+          throw unmapped(scan.traceCode, 'GTIN_UNMAPPED', `GTIN ${scan.gtin}`, scan.gtin);
+        }
         return { traceCode: scan.traceCode, scan, owner };
       }
       default:
@@ -71,7 +75,9 @@ export class CatalogService {
 
   async getDrug(hisDrugCode: string): Promise<Drug> {
     const drug = await this.store.getDrug(hisDrugCode);
-    if (!drug) throw notFound('DRUG_NOT_FOUND', `药品编码 ${hisDrugCode} 不在药品目录中`, { hisDrugCode });
+    if (!drug) {
+      throw notFound('DRUG_NOT_FOUND', `药品编码 ${hisDrugCode} 不在药品目录中`, { hisDrugCode });
+    }
     return drug;
   }
 
@@ -115,7 +121,9 @@ export class CatalogService {
       });
     }
     const drug = await this.getDrug(input.hisDrugCode);
-    if (drug.prefixes.some((p) => p.prefix === input.prefix)) return drug;
+    if (drug.prefixes.some((p) => p.prefix === input.prefix)) {
+      return drug;
+    }
     const unitCount = input.packLevel === 1 ? 1 : input.unitCount;
     const draft: DrugDraft = {
       ...stripVersion(drug),

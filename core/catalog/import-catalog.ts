@@ -15,7 +15,9 @@ export async function importCatalogTable(
   actor: string
 ): Promise<{ imported: number }> {
   const { drafts, problems, truncated } = parseCatalogRows(table.rows, table.headers);
-  if (problems.length > 0) throw rowsInvalid('CATALOG_ROWS_INVALID', '药品目录', problems, truncated);
+  if (problems.length > 0) {
+    throw rowsInvalid('CATALOG_ROWS_INVALID', '药品目录', problems, truncated);
+  }
   const saved = await catalog.save(drafts, actor, 'import');
   return { imported: saved.length };
 }

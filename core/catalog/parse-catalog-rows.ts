@@ -69,16 +69,22 @@ export function parseCatalogRows(rows: readonly TabularRow[], headers: readonly 
 
     // Identity.
     const hisDrugCode = cell('his_drug_code');
-    if (hisDrugCode === '') problem('his_drug_code', 'HIS药品编码为空');
-    else {
+    if (hisDrugCode === '') {
+      problem('his_drug_code', 'HIS药品编码为空');
+    } else {
       const first = seenHisCode.get(hisDrugCode);
-      if (first !== undefined) problem('his_drug_code', `HIS药品编码「${hisDrugCode}」与第 ${first} 行重复`);
-      else seenHisCode.set(hisDrugCode, row);
+      if (first !== undefined) {
+        problem('his_drug_code', `HIS药品编码「${hisDrugCode}」与第 ${first} 行重复`);
+      } else {
+        seenHisCode.set(hisDrugCode, row);
+      }
     }
     const owner = hisDrugCode || `第 ${row} 行`;
 
     const name = cell('name');
-    if (name === '') problem('name', hisDrugCode ? `药品名称为空（HIS药品编码「${hisDrugCode}」）` : '药品名称为空');
+    if (name === '') {
+      problem('name', hisDrugCode ? `药品名称为空（HIS药品编码「${hisDrugCode}」）` : '药品名称为空');
+    }
 
     const insuranceRaw = cell('insurance_code');
     if (insuranceRaw !== '' && !INSURANCE_CODE.test(insuranceRaw)) {
@@ -92,7 +98,9 @@ export function parseCatalogRows(rows: readonly TabularRow[], headers: readonly 
     // Flags.
     const flag = (key: 'rx_flag' | 'vbp_flag' | 'exempt'): boolean => {
       const raw = cell(key);
-      if (key === 'rx_flag' && ['2', '双跨'].includes(raw)) return true;
+      if (key === 'rx_flag' && ['2', '双跨'].includes(raw)) {
+        return true;
+      }
       const v = parseYesNo(raw);
       if (v === null) {
         problem(key, `${catalogColumnByKey[key].label}「${raw}」无法识别，应填 是/否、1/0、Y/N 或 true/false`);
@@ -115,8 +123,11 @@ export function parseCatalogRows(rows: readonly TabularRow[], headers: readonly 
     const unitsRaw = cell('units_per_pack');
     if (unitsRaw !== '') {
       const n = parsePositiveInteger(unitsRaw);
-      if (n === null) problem('units_per_pack', `每盒最小单位数「${unitsRaw}」不是正整数`);
-      else unitsPerPack = n;
+      if (n === null) {
+        problem('units_per_pack', `每盒最小单位数「${unitsRaw}」不是正整数`);
+      } else {
+        unitsPerPack = n;
+      }
     }
 
     // Trace prefixes per pack level, with their unit counts.
@@ -157,7 +168,9 @@ export function parseCatalogRows(rows: readonly TabularRow[], headers: readonly 
       const raw = cell(field);
       const hasPrefix = cell(prefixField[level]) !== '';
       if (raw === '') {
-        if (hasPrefix) problem(field, `填写了${levelName[level]}「${cell(prefixField[level])}」，但「${label}」为空`);
+        if (hasPrefix) {
+          problem(field, `填写了${levelName[level]}「${cell(prefixField[level])}」，但「${label}」为空`);
+        }
         return null;
       }
       const n = parsePositiveInteger(raw);
@@ -165,7 +178,9 @@ export function parseCatalogRows(rows: readonly TabularRow[], headers: readonly 
         problem(field, `${label}「${raw}」应为不小于 2 的整数`);
         return null;
       }
-      if (!hasPrefix) problem(field, `填写了${label}「${raw}」，但「${levelName[level]}」为空`);
+      if (!hasPrefix) {
+        problem(field, `填写了${label}「${raw}」，但「${levelName[level]}」为空`);
+      }
       return n;
     };
     const middleCount = readCount(2);
@@ -191,7 +206,9 @@ export function parseCatalogRows(rows: readonly TabularRow[], headers: readonly 
         );
         continue;
       }
-      if (gtins.some((g) => g.gtin === gtin)) continue;
+      if (gtins.some((g) => g.gtin === gtin)) {
+        continue;
+      }
       const first = seenGtin.get(gtin);
       if (first !== undefined) {
         problem('gtins', `GTIN「${raw}」已在第 ${first.row} 行（药品「${first.hisDrugCode}」）使用`);
@@ -218,7 +235,9 @@ export function parseCatalogRows(rows: readonly TabularRow[], headers: readonly 
       );
     }
 
-    if (problems.count > before) continue;
+    if (problems.count > before) {
+      continue;
+    }
     const draft: DrugDraft = {
       hisDrugCode,
       insuranceCode: insuranceRaw === '' ? null : insuranceRaw,
@@ -237,8 +256,12 @@ export function parseCatalogRows(rows: readonly TabularRow[], headers: readonly 
     };
     // The rules every drug obeys however it arrives (file, API edit, learning): an import cannot disagree.
     const invalid = validateDrugDraft(draft);
-    for (const p of invalid) problems.add(row, p.field, p.message);
-    if (invalid.length === 0) drafts.push(draft);
+    for (const p of invalid) {
+      problems.add(row, p.field, p.message);
+    }
+    if (invalid.length === 0) {
+      drafts.push(draft);
+    }
   }
   return { drafts, problems: problems.problems, truncated: problems.truncated };
 }

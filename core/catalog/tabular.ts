@@ -71,7 +71,9 @@ export function resolveColumns<K extends string>(
   for (const def of defs) {
     [def.key, def.label, ...def.aliases].forEach((alias, rank) => {
       const k = headerKey(alias);
-      if (!lookup.has(k)) lookup.set(k, { key: def.key, rank });
+      if (!lookup.has(k)) {
+        lookup.set(k, { key: def.key, rank });
+      }
     });
   }
   const best = new Map<K, { header: string; rank: number }>();
@@ -84,14 +86,18 @@ export function resolveColumns<K extends string>(
     }
     const current = best.get(hit.key);
     if (!current || hit.rank < current.rank) {
-      if (current) ignored.push(current.header);
+      if (current) {
+        ignored.push(current.header);
+      }
       best.set(hit.key, { header, rank: hit.rank });
     } else {
       ignored.push(header);
     }
   }
   const columns: Partial<Record<K, string>> = {};
-  for (const [key, { header }] of best) columns[key] = header;
+  for (const [key, { header }] of best) {
+    columns[key] = header;
+  }
   return { columns, ignored };
 }
 
@@ -116,7 +122,9 @@ export class ProblemList {
   private total = 0;
   add(row: number, field: string, message: string): void {
     this.total++;
-    if (this.problems.length < MAX_REPORTED_PROBLEMS) this.problems.push({ row, field, message });
+    if (this.problems.length < MAX_REPORTED_PROBLEMS) {
+      this.problems.push({ row, field, message });
+    }
   }
   get count(): number {
     return this.total;
@@ -129,16 +137,24 @@ export class ProblemList {
 /** Yes/no cells: 是/否, 1/0, Y/N, yes/no, true/false, √/×; '' → undefined (not given); anything else → null. */
 export function parseYesNo(value: string): boolean | undefined | null {
   const v = value.normalize('NFKC').trim().toLowerCase();
-  if (v === '') return undefined;
-  if (['是', '1', 'y', 'yes', 'true', 't', '√', '✓', '有'].includes(v)) return true;
-  if (['否', '0', 'n', 'no', 'false', 'f', '×', '✗', '无'].includes(v)) return false;
+  if (v === '') {
+    return undefined;
+  }
+  if (['是', '1', 'y', 'yes', 'true', 't', '√', '✓', '有'].includes(v)) {
+    return true;
+  }
+  if (['否', '0', 'n', 'no', 'false', 'f', '×', '✗', '无'].includes(v)) {
+    return false;
+  }
   return null;
 }
 
 /** A positive whole number written as `12`, `12.0` or `１２`; anything else → null. */
 export function parsePositiveInteger(value: string): number | null {
   const v = value.normalize('NFKC').trim();
-  if (!/^\d+(\.0+)?$/.test(v)) return null;
+  if (!/^\d+(\.0+)?$/.test(v)) {
+    return null;
+  }
   const n = Number(v);
   return Number.isSafeInteger(n) && n > 0 ? n : null;
 }

@@ -49,14 +49,20 @@ export async function expandManyToUnits(rootCodes: string[], childrenOf: Childre
     const withChildren = new Set<string>();
     const next: string[] = [];
     for (const r of relations) {
-      if (!asked.has(r.parentCode)) continue; // not what we asked for
+      if (!asked.has(r.parentCode)) {
+        continue;
+      } // not what we asked for
       withChildren.add(r.parentCode);
       const root = (reached.get(r.parentCode) as { root: string }).root;
       const x = result.get(root) as Expansion;
-      if (r.parentStatus !== 'normal' && !x.incomplete.includes(r.parentCode)) x.incomplete.push(r.parentCode);
+      if (r.parentStatus !== 'normal' && !x.incomplete.includes(r.parentCode)) {
+        x.incomplete.push(r.parentCode);
+      }
       const seen = reached.get(r.childCode);
       if (seen !== undefined) {
-        if (seen.from === r.parentCode && seen.root === root && r.childCode !== root) continue; // the same edge twice
+        if (seen.from === r.parentCode && seen.root === root && r.childCode !== root) {
+          continue;
+        } // the same edge twice
         throw conflict(
           'RELATION_CYCLE',
           `追溯码「${r.childCode}」在「${root}」的包装关系中出现了两次（循环或重复归属）`,
@@ -76,9 +82,13 @@ export async function expandManyToUnits(rootCodes: string[], childrenOf: Childre
       }
     }
     for (const code of frontier) {
-      if (withChildren.has(code)) continue;
+      if (withChildren.has(code)) {
+        continue;
+      }
       const root = (reached.get(code) as { root: string }).root;
-      if (code !== root) (result.get(root) as Expansion).missing.push(code);
+      if (code !== root) {
+        (result.get(root) as Expansion).missing.push(code);
+      }
     }
     frontier = next;
   }

@@ -37,11 +37,17 @@ const GS1_BRACKETED = /^\(01\)(\d{14})\(21\)([!"%-?A-Z_a-z]{1,20})$/;
  * unbracketed). Null when it is neither.
  */
 export function normaliseRelationCode(value: string): string | null {
-  if (CHINESE_CODE.test(value)) return value;
+  if (CHINESE_CODE.test(value)) {
+    return value;
+  }
   const v = value.normalize('NFKC').trim();
-  if (CHINESE_CODE.test(v)) return v;
+  if (CHINESE_CODE.test(v)) {
+    return v;
+  }
   const m = GS1_CODE.exec(v) ?? GS1_BRACKETED.exec(v);
-  if (m && isValidGtin(m[1]!)) return `01${m[1]}21${m[2]}`;
+  if (m && isValidGtin(m[1]!)) {
+    return `01${m[1]}21${m[2]}`;
+  }
   return null;
 }
 
@@ -134,7 +140,9 @@ class RowCells {
   level(field: 'parent_level' | 'child_level', allowed: readonly PackLevel[]): PackLevel | null {
     const raw = this.get(field);
     const level = parseLevel(raw);
-    if (level !== undefined && allowed.includes(level)) return level;
+    if (level !== undefined && allowed.includes(level)) {
+      return level;
+    }
     const what = field === 'parent_level' ? '父码级别' : '子码级别';
     const hint = allowed.map((l) => `${l}/${levelLabel[l]}`).join(' 或 ');
     this.problems.add(
@@ -199,17 +207,22 @@ export function parseRelationRows(rows: readonly TabularRow[], headers: readonly
     let count: number | null = null;
     if (countRaw !== '') {
       count = parsePositiveInteger(countRaw);
-      if (count === null) problems.add(row, 'child_count', `子码数量「${countRaw}」不是正整数`);
+      if (count === null) {
+        problems.add(row, 'child_count', `子码数量「${countRaw}」不是正整数`);
+      }
     }
 
     if (parent !== null && child !== null) {
       let listed = childrenListed.get(parent);
-      if (!listed) childrenListed.set(parent, (listed = new Set()));
+      if (!listed) {
+        childrenListed.set(parent, (listed = new Set()));
+      }
       listed.add(child);
       if (count !== null) {
         const first = declaredCount.get(parent);
-        if (!first) declaredCount.set(parent, { count, row });
-        else if (first.count !== count) {
+        if (!first) {
+          declaredCount.set(parent, { count, row });
+        } else if (first.count !== count) {
           problems.add(
             row,
             'child_count',
@@ -228,11 +241,17 @@ export function parseRelationRows(rows: readonly TabularRow[], headers: readonly
         `子码级别「${cells.get('child_level')}」（${levelLabel[childLevel]}）必须低于父码级别「${cells.get('parent_level')}」（${levelLabel[parentLevel]}）`
       );
     }
-    if (problems.count > before || parent === null || child === null) continue;
-    if (parentLevel === null || childLevel === null || status === null) continue;
+    if (problems.count > before || parent === null || child === null) {
+      continue;
+    }
+    if (parentLevel === null || childLevel === null || status === null) {
+      continue;
+    }
 
     const key = `${parent}|${child}|${parentLevel}|${childLevel}|${status}`;
-    if (edgeKeys.has(key)) continue; // exact duplicate line: merged
+    if (edgeKeys.has(key)) {
+      continue;
+    } // exact duplicate line: merged
 
     // Cycle: the child is already an ancestor of the parent.
     const path = [parent];
@@ -284,13 +303,21 @@ export function parseRelationRows(rows: readonly TabularRow[], headers: readonly
         `父码「${parent}」的箱状态「${statusRaw || '正常'}」与第 ${knownStatus.row} 行的「${statusLabel[knownStatus.status]}」不一致`
       );
     }
-    if (problems.count > before) continue;
+    if (problems.count > before) {
+      continue;
+    }
 
     edgeKeys.add(key);
     parentOf.set(child, { parent, row });
-    if (!levelOf.has(parent)) levelOf.set(parent, { level: parentLevel, row });
-    if (!levelOf.has(child)) levelOf.set(child, { level: childLevel, row });
-    if (!statusOf.has(parent)) statusOf.set(parent, { status, row });
+    if (!levelOf.has(parent)) {
+      levelOf.set(parent, { level: parentLevel, row });
+    }
+    if (!levelOf.has(child)) {
+      levelOf.set(child, { level: childLevel, row });
+    }
+    if (!statusOf.has(parent)) {
+      statusOf.set(parent, { status, row });
+    }
     relations.push({ parentCode: parent, childCode: child, parentLevel, childLevel, parentStatus: status });
   }
 

@@ -38,7 +38,9 @@ export interface NextState {
 /** The pure state machine: where `action` takes `pack`, or a typed error saying why it may not. */
 export function nextState(traceCode: string, pack: Pack | null, input: TransitionInput): NextState {
   const from = pack?.state ?? null;
-  if (!allowedFrom[input.action].includes(from)) throw illegalTransition(traceCode, pack, input.action);
+  if (!allowedFrom[input.action].includes(from)) {
+    throw illegalTransition(traceCode, pack, input.action);
+  }
   switch (input.action) {
     case 'receive':
     case 'transfer_in':
@@ -110,9 +112,15 @@ function requirePositive(n: number | undefined, field: string): number {
 
 /** Machine codes for the refusals people meet most; every other illegal step is ILLEGAL_TRANSITION. */
 function illegalCode(action: LedgerAction, from: PackState | null): string {
-  if (from === null) return 'CODE_NOT_IN_LEDGER';
-  if (action === 'receive') return 'CODE_ALREADY_RECEIVED';
-  if ((action === 'dispense' || action === 'dispense_units') && from === 'dispensed') return 'CODE_ALREADY_DISPENSED';
+  if (from === null) {
+    return 'CODE_NOT_IN_LEDGER';
+  }
+  if (action === 'receive') {
+    return 'CODE_ALREADY_RECEIVED';
+  }
+  if ((action === 'dispense' || action === 'dispense_units') && from === 'dispensed') {
+    return 'CODE_ALREADY_DISPENSED';
+  }
   if ((action === 'return_to_stock' || action === 'return_to_quarantine') && from !== 'dispensed') {
     return 'CODE_NOT_DISPENSED';
   }
@@ -121,8 +129,12 @@ function illegalCode(action: LedgerAction, from: PackState | null): string {
 
 export function describeWhereAndWhen(pack: Pack): string {
   const parts = [pack.updatedAt.replace('T', ' ').slice(0, 16)];
-  if (pack.location) parts.push(`于 ${pack.location}`);
-  if (pack.ref) parts.push(`单号 ${pack.ref}`);
+  if (pack.location) {
+    parts.push(`于 ${pack.location}`);
+  }
+  if (pack.ref) {
+    parts.push(`单号 ${pack.ref}`);
+  }
   return parts.join('，');
 }
 

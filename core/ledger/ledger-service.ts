@@ -1,4 +1,4 @@
-import { conflict, invalid, notFound, refused } from '../errors.js';
+import { TracegateError, conflict, invalid, isTracegateError, notFound, refused } from '../errors.js';
 import type { CatalogService, ResolvedCode } from '../catalog/catalog-service.js';
 import { describeOwner } from '../catalog/catalog-service.js';
 import type { Drug } from '../catalog/drug.js';
@@ -156,7 +156,9 @@ export class LedgerService {
     const ctx = this.context(input, input.reason ?? null, input.details ?? null);
     const changes: LedgerChange[] = codes.map((code) => {
       const before = packs.get(code) ?? null;
-      if (!before && input.action !== 'correct') throw illegalTransition(code, null, input.action);
+      if (!before && input.action !== 'correct') {
+        throw illegalTransition(code, null, input.action);
+      }
       const drug = before ? index.drug(before.hisDrugCode) : undefined;
       const t: TransitionInput = { ...input, unitsPerPack: drug?.unitsPerPack };
       return { before, ...buildChange(code, before?.hisDrugCode ?? '', before, t, ctx) };
@@ -194,9 +196,13 @@ export class LedgerService {
   }
 
   private async resolveAll(scans: string[]): Promise<ResolvedCode[]> {
-    if (scans.length === 0) throw invalid('RECEIPT_EMPTY', '入库没有任何追溯码');
+    if (scans.length === 0) {
+      throw invalid('RECEIPT_EMPTY', '入库没有任何追溯码');
+    }
     const out: ResolvedCode[] = [];
-    for (const raw of scans) out.push(await this.catalog.resolve(this.recognize(raw)));
+    for (const raw of scans) {
+      out.push(await this.catalog.resolve(this.recognize(raw)));
+    }
     return out;
   }
 
@@ -216,10 +222,23 @@ export class LedgerService {
     try {
       await this.ledger.commit(changes);
     } catch (e) {
-      if (!(e instanceof StoreConflict)) throw e;
+      if (!(e instanceof StoreConflict)) {
+        throw e;
+      }
       const now = await this.ledger.getPacks(e.traceCodes);
       for (const code of e.traceCodes) {
-        nextState(code, now.get(code) ?? null, t); // throws the rule's own refusal when the winner made the step illegal
+        try {
+          nextState(code, now.get(code) ?? null, t);
+        } catch (refusal) {
+          // The other writer made the step illegal: say so in the rule's own words, marked as a lost race.
+          if (!isTracegateError(refusal)) {
+            throw refusal;
+          }
+          throw new TracegateError(refusal.code, refusal.message, refusal.kind, {
+            ...refusal.details,
+            concurrent: true,
+          });
+        }
       }
       throw conflict('CONCURRENT_CHANGE', `追溯码 ${e.traceCodes[0]} 刚被其他窗口处理，请重新扫码`, {
         traceCodes: e.traceCodes,

@@ -17,7 +17,9 @@ export interface ChineseTraceCode {
 }
 
 export function parseChineseTraceCode(text: string): ChineseTraceCode | null {
-  if (!CN_TRACE_CODE.test(text)) return null;
+  if (!CN_TRACE_CODE.test(text)) {
+    return null;
+  }
   return {
     traceCode: text,
     productPrefix: text.slice(0, CN_PRODUCT_PREFIX_LENGTH),

@@ -61,7 +61,9 @@ export function parseGs1ElementString(text: string, shown: string): Gs1Outcome {
     ok: false,
     problem: { code, message: `GS1码 ${shown} ${reason}` },
   });
-  if (!Array.isArray(elements)) return fail(elements.code, elements.reason);
+  if (!Array.isArray(elements)) {
+    return fail(elements.code, elements.reason);
+  }
 
   const values = new Map<string, string>();
   for (const { ai, value } of elements) {
@@ -77,14 +79,18 @@ export function parseGs1ElementString(text: string, shown: string): Gs1Outcome {
     const swallowed = bracketed ? null : findSwallowedElements(elements);
     return fail('SCAN_GS1_MALFORMED', swallowed ? missingGsReason(swallowed) : '缺少商品编码(01)，不能作为药品追溯码');
   }
-  if (!/^\d{14}$/.test(gtin)) return fail('SCAN_GS1_MALFORMED', `中${aiName(AI_GTIN)}应为14位数字，扫到「${gtin}」`);
+  if (!/^\d{14}$/.test(gtin)) {
+    return fail('SCAN_GS1_MALFORMED', `中${aiName(AI_GTIN)}应为14位数字，扫到「${gtin}」`);
+  }
   if (!hasValidGtinCheckDigit(gtin)) {
     return fail('SCAN_GS1_BAD_CHECK_DIGIT', `中${aiName(AI_GTIN)} ${gtin} 校验位错误，可能条码污损或读错，请重新扫描`);
   }
 
   // Brackets delimit every element, so only the GS form can have lost a separator.
   const swallowed = bracketed ? null : findSwallowedElements(elements);
-  if (swallowed) return fail('SCAN_GS1_MALFORMED', missingGsReason(swallowed));
+  if (swallowed) {
+    return fail('SCAN_GS1_MALFORMED', missingGsReason(swallowed));
+  }
 
   const dates: Record<string, string | null> = {};
   for (const ai of [AI_EXPIRY, AI_PRODUCTION_DATE]) {
@@ -98,12 +104,18 @@ export function parseGs1ElementString(text: string, shown: string): Gs1Outcome {
   const lot = values.get(AI_LOT) ?? null;
   if (lot !== null) {
     const reason = lotOrSerialProblem(AI_LOT, lot);
-    if (reason) return fail('SCAN_GS1_MALFORMED', reason);
+    if (reason) {
+      return fail('SCAN_GS1_MALFORMED', reason);
+    }
   }
   const serial = values.get(AI_SERIAL);
-  if (serial === undefined) return fail('SCAN_GS1_NO_SERIAL', '缺少序列号(21)，不能作为追溯码');
+  if (serial === undefined) {
+    return fail('SCAN_GS1_NO_SERIAL', '缺少序列号(21)，不能作为追溯码');
+  }
   const serialReason = lotOrSerialProblem(AI_SERIAL, serial);
-  if (serialReason) return fail('SCAN_GS1_MALFORMED', serialReason);
+  if (serialReason) {
+    return fail('SCAN_GS1_MALFORMED', serialReason);
+  }
 
   return {
     ok: true,
@@ -137,19 +149,31 @@ function splitElements(text: string): Gs1Element[] | SplitFailure {
 function describeParserError(error: unknown): SplitFailure {
   const text = typeof error === 'string' ? error : '';
   const malformed = (reason: string): SplitFailure => ({ code: 'SCAN_GS1_MALFORMED', reason });
-  if (text.includes('date')) return { code: 'SCAN_GS1_BAD_DATE', reason: '中的日期不是有效日期(应为YYMMDD数字)' };
-  if (text.includes('truncated')) return malformed('中的定长字段不完整(如商品编码(01)应为14位数字)，可能扫描不完整');
-  if (text.includes('bracketed')) return malformed('括号中的AI与内容不符');
-  if (text.includes('AI')) return malformed('中含有无法识别的应用标识符(AI)，不是有效的GS1码');
+  if (text.includes('date')) {
+    return { code: 'SCAN_GS1_BAD_DATE', reason: '中的日期不是有效日期(应为YYMMDD数字)' };
+  }
+  if (text.includes('truncated')) {
+    return malformed('中的定长字段不完整(如商品编码(01)应为14位数字)，可能扫描不完整');
+  }
+  if (text.includes('bracketed')) {
+    return malformed('括号中的AI与内容不符');
+  }
+  if (text.includes('AI')) {
+    return malformed('中含有无法识别的应用标识符(AI)，不是有效的GS1码');
+  }
   return malformed('无法解析，不是有效的GS1码');
 }
 
 function lotOrSerialProblem(ai: string, value: string): string | null {
-  if (value === '') return `中${aiName(ai)}为空`;
+  if (value === '') {
+    return `中${aiName(ai)}为空`;
+  }
   if (value.length > MAX_LOT_OR_SERIAL_LENGTH) {
     return `中${aiName(ai)}超过${MAX_LOT_OR_SERIAL_LENGTH}个字符，可能缺少分隔符(GS)，请检查扫码枪的GS(FNC1)设置后重新扫描`;
   }
-  if (!isCharset82(value)) return `中${aiName(ai)}含有GS1不允许的字符`;
+  if (!isCharset82(value)) {
+    return `中${aiName(ai)}含有GS1不允许的字符`;
+  }
   return null;
 }
 

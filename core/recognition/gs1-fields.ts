@@ -75,18 +75,26 @@ const YYMMDD = /^\d{6}$/;
  * the clock, so the same scan always reads the same.
  */
 export function parseGs1Date(yymmdd: string): string | null {
-  if (!YYMMDD.test(yymmdd)) return null;
+  if (!YYMMDD.test(yymmdd)) {
+    return null;
+  }
   const year = 2000 + Number(yymmdd.slice(0, 2));
   const month = Number(yymmdd.slice(2, 4));
   const day = Number(yymmdd.slice(4, 6));
-  if (month < 1 || month > 12) return null;
+  if (month < 1 || month > 12) {
+    return null;
+  }
   const lastDay = daysInMonth(year, month);
-  if (day > lastDay) return null;
+  if (day > lastDay) {
+    return null;
+  }
   return `${year}-${pad2(month)}-${pad2(day === 0 ? lastDay : day)}`;
 }
 
 function daysInMonth(year: number, month: number): number {
-  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  if (month === 2) {
+    return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  }
   return [4, 6, 9, 11].includes(month) ? 30 : 31;
 }
 

@@ -38,13 +38,19 @@ const EXPECTED_AIS = new Set([AI_SERIAL, AI_EXPIRY, AI_GTIN]);
 
 export function findSwallowedElements(elements: readonly Gs1Element[]): SwallowedElements | null {
   const last = elements[elements.length - 1];
-  if (!last || !isVariableLengthAi(last.ai)) return null;
+  if (!last || !isVariableLengthAi(last.ai)) {
+    return null;
+  }
   const present = new Set(elements.map((e) => e.ai));
   for (let i = 1; i < last.value.length - 2; i++) {
     const head = last.value.slice(0, i);
-    if (!isPlausibleValue(last.ai, head)) continue;
+    if (!isPlausibleValue(last.ai, head)) {
+      continue;
+    }
     const tail = readPharmaTail(last.value.slice(i), present);
-    if (tail && tail.some((e) => EXPECTED_AIS.has(e.ai))) return { ai: last.ai, value: head, swallowed: tail };
+    if (tail && tail.some((e) => EXPECTED_AIS.has(e.ai))) {
+      return { ai: last.ai, value: head, swallowed: tail };
+    }
   }
   return null;
 }
@@ -60,18 +66,26 @@ function readPharmaTail(text: string, present: ReadonlySet<string>): Gs1Element[
   let rest = text;
   while (rest.length > 0) {
     const ai = rest.slice(0, 2);
-    if (seen.has(ai)) return null;
+    if (seen.has(ai)) {
+      return null;
+    }
     let length: number;
     if (ai === AI_EXPIRY || ai === AI_PRODUCTION_DATE) {
       length = 6;
-      if (parseGs1Date(rest.slice(2, 2 + length)) === null) return null;
+      if (parseGs1Date(rest.slice(2, 2 + length)) === null) {
+        return null;
+      }
     } else if (ai === AI_GTIN) {
       length = 14;
-      if (!isValidGtin14(rest.slice(2, 2 + length))) return null;
+      if (!isValidGtin14(rest.slice(2, 2 + length))) {
+        return null;
+      }
     } else if (ai === AI_LOT || ai === AI_SERIAL) {
       // Without a GS a variable element runs to the end.
       length = rest.length - 2;
-      if (!isValidLotOrSerial(rest.slice(2))) return null;
+      if (!isValidLotOrSerial(rest.slice(2))) {
+        return null;
+      }
     } else {
       return null;
     }

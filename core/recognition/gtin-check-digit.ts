@@ -15,7 +15,9 @@ export function isValidGtin14(text: string): boolean {
 
 /** A GTIN-13 or GTIN-14 with a valid check digit, normalised to 14 digits; otherwise null. */
 export function normaliseGtin14(value: string): string | null {
-  if (!/^(\d{13}|\d{14})$/.test(value) || !hasValidGtinCheckDigit(value)) return null;
+  if (!/^(\d{13}|\d{14})$/.test(value) || !hasValidGtinCheckDigit(value)) {
+    return null;
+  }
   return value.padStart(14, '0');
 }
 

@@ -58,9 +58,13 @@ export function foldFullWidth(text: string): string {
   let out = '';
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if (code >= 0xff01 && code <= 0xff5e) out += String.fromCharCode(code - 0xfee0);
-    else if (code === 0x3000) out += ' ';
-    else out += text[i];
+    if (code >= 0xff01 && code <= 0xff5e) {
+      out += String.fromCharCode(code - 0xfee0);
+    } else if (code === 0x3000) {
+      out += ' ';
+    } else {
+      out += text[i];
+    }
   }
   return out;
 }
@@ -74,8 +78,12 @@ function isEdgeJunk(ch: string): boolean {
 function trimEdges(text: string): string {
   let start = 0;
   let end = text.length;
-  while (start < end && isEdgeJunk(text.charAt(start))) start++;
-  while (end > start && isEdgeJunk(text.charAt(end - 1))) end--;
+  while (start < end && isEdgeJunk(text.charAt(start))) {
+    start++;
+  }
+  while (end > start && isEdgeJunk(text.charAt(end - 1))) {
+    end--;
+  }
   return text.slice(start, end);
 }
 
@@ -88,7 +96,9 @@ function mapGsSubstitutes(text: string, configured: readonly string[]): string {
     .sort((a, b) => b.length - a.length);
   let out = text;
   for (const substitute of [...site, ...DEFAULT_GS_SUBSTITUTES]) {
-    if (out.includes(substitute)) out = out.split(substitute).join(GS);
+    if (out.includes(substitute)) {
+      out = out.split(substitute).join(GS);
+    }
   }
   return out;
 }

@@ -1,11 +1,5 @@
 /** Product barcodes (69码/EAN-13, a bare GTIN-14): they name a product, not a pack, so they are never a trace code. */
-import { hasValidGtinCheckDigit } from './gtin-check-digit.js';
-
-const EAN13 = /^\d{13}$/;
-
-export function isValidEan13(text: string): boolean {
-  return EAN13.test(text) && hasValidGtinCheckDigit(text);
-}
+export { isValidEan13 } from './gtin-check-digit.js';
 
 export function productBarcodeMessage(barcode: string): string {
   const name = barcode.startsWith('69') ? '商品条码(69码)' : '商品条码(EAN-13)';

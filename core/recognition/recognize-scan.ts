@@ -4,6 +4,7 @@
  */
 import { isChineseCodeWithWrongLength, parseChineseTraceCode } from './chinese-trace-code.js';
 import { looksLikeGs1, parseGs1ElementString } from './gs1-element-string.js';
+import type { Gs1Pack } from './gs1-element-string.js';
 import { isValidGtin14 } from './gtin-check-digit.js';
 import { normalizeScan } from './normalize-scan.js';
 import { gtinOnlyMessage, isValidEan13, productBarcodeMessage } from './product-barcode.js';
@@ -21,19 +22,7 @@ export interface RecognizeOptions {
 
 export type RecognizedScan =
   | { kind: 'cn_trace_code'; raw: string; normalized: string; traceCode: string; productPrefix: string; serial: string }
-  | {
-      kind: 'gs1';
-      raw: string;
-      normalized: string;
-      symbology: string | null;
-      traceCode: string;
-      gtin: string;
-      serial: string;
-      lot: string | null;
-      /** yyyy-MM-dd */
-      expiry: string | null;
-      productionDate: string | null;
-    }
+  | ({ kind: 'gs1'; raw: string; normalized: string; symbology: string | null } & Gs1Pack)
   | { kind: 'ean13'; raw: string; normalized: string; barcode: string; problem: ScanProblem }
   | { kind: 'unknown'; raw: string; normalized: string; problem: ScanProblem };
 
@@ -57,13 +46,17 @@ function recognize(raw: string, gsSubstitutes: readonly string[]): RecognizedSca
   }
   const { text, symbology } = normalizeScan(raw, gsSubstitutes);
   const shown = showScanned(text);
-  if (text === '') return unknown(raw, text, 'SCAN_EMPTY', '没有扫到内容(只有空白、回车或换行)，请重新扫描');
+  if (text === '') {
+    return unknown(raw, text, 'SCAN_EMPTY', '没有扫到内容(只有空白、回车或换行)，请重新扫描');
+  }
   if (text.length > MAX_SCAN_LENGTH) {
     return unknown(raw, text, 'SCAN_TOO_LONG', tooLongMessage(text, String(text.length)));
   }
 
   const cn = parseChineseTraceCode(text);
-  if (cn) return { kind: 'cn_trace_code', raw, normalized: text, ...cn };
+  if (cn) {
+    return { kind: 'cn_trace_code', raw, normalized: text, ...cn };
+  }
 
   // These digit-only checks come before GS1: the answer must not hang on a (mis)configured scanner prefix.
   if (isValidEan13(text)) {
@@ -78,12 +71,16 @@ function recognize(raw: string, gsSubstitutes: readonly string[]): RecognizedSca
 
   if (looksLikeGs1(text, symbology)) {
     const outcome = parseGs1ElementString(text, shown);
-    if (!outcome.ok) return { kind: 'unknown', raw, normalized: text, problem: outcome.problem };
+    if (!outcome.ok) {
+      return { kind: 'unknown', raw, normalized: text, problem: outcome.problem };
+    }
     return { kind: 'gs1', raw, normalized: text, symbology, ...outcome.pack };
   }
 
   // A bare GTIN-14 (e.g. the ITF-14 on an outer case) names the product, not the pack.
-  if (isValidGtin14(text)) return unknown(raw, text, 'SCAN_IS_PRODUCT_BARCODE', gtinOnlyMessage(text));
+  if (isValidGtin14(text)) {
+    return unknown(raw, text, 'SCAN_IS_PRODUCT_BARCODE', gtinOnlyMessage(text));
+  }
 
   return unknown(raw, text, 'SCAN_UNRECOGNISED', `无法识别扫到的内容 ${shown}：${unrecognisedReason(text)}`);
 }

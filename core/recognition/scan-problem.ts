@@ -28,9 +28,13 @@ export function showScanned(text: string): string {
   let visible = '';
   for (const ch of head.replace(LONE_SURROGATE, '\uFFFD')) {
     const code = ch.codePointAt(0) ?? 0;
-    if (code === 0x1d) visible += '<GS>';
-    else if (code < 0x20 || code === 0x7f) visible += '?';
-    else visible += ch;
+    if (code === 0x1d) {
+      visible += '<GS>';
+    } else if (code < 0x20 || code === 0x7f) {
+      visible += '?';
+    } else {
+      visible += ch;
+    }
   }
   const chars = Array.from(visible);
   return chars.length > SHOWN_MAX_CHARS || head.length < text.length

@@ -47,7 +47,9 @@ const range = (prefix: string, from: number, to: number): string[] =>
 
 /** Load the demo catalog, relations, a receipt and a little window activity, once, into an empty store. */
 export async function loadDemoData(tg: Tracegate): Promise<boolean> {
-  if ((await tg.catalog.listDrugs()).length > 0) return false;
+  if ((await tg.catalog.listDrugs()).length > 0) {
+    return false;
+  }
   await tg.catalog.save(demoDrugs, 'demo', 'import');
   await tg.relations.save([
     ...caseTree('8101003', '8101002', '8101001', 1, 10, 10),

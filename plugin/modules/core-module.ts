@@ -12,7 +12,9 @@ import type { TracegateModule } from '../tracegate-module.js';
 export const coreModule: TracegateModule = {
   name: 'core',
   register(c) {
-    if (!c.isBound(TOKENS.Clock)) c.bind<Clock>(TOKENS.Clock).toConstantValue(systemClock);
+    if (!c.isBound(TOKENS.Clock)) {
+      c.bind<Clock>(TOKENS.Clock).toConstantValue(systemClock);
+    }
     c.bind(TOKENS.CatalogService)
       .toResolvedValue(
         (store: Store, clock: Clock, cfg: TracegateConfig) =>

@@ -67,7 +67,9 @@ export function storeContract(
     /** Two handles for concurrency: a second instance when the store allows one, else the same store. */
     async function withTwoHandles(fn: (a: Store, b: Store) => Promise<void>): Promise<void> {
       await fn(store, store);
-      if (!options.concurrentInstances) return;
+      if (!options.concurrentInstances) {
+        return;
+      }
       await store.truncateAll();
       const other = await makeStore();
       try {
@@ -236,7 +238,9 @@ export function storeContract(
           const results = await Promise.allSettled(attempts);
           expect(results.filter((x) => x.status === 'fulfilled')).to.have.length(1);
           for (const x of results) {
-            if (x.status === 'rejected') expect(x.reason).to.be.instanceOf(StoreConflict);
+            if (x.status === 'rejected') {
+              expect(x.reason).to.be.instanceOf(StoreConflict);
+            }
           }
           expect(await a.history(traceCode(1))).to.have.length(2);
         });

@@ -34,7 +34,9 @@ describe('CLI (real processes)', function () {
         child.stdout.on('data', (d: Buffer) => {
           out += d.toString();
           const m = /listening on (http:\/\/\S+)/.exec(out);
-          if (m?.[1]) resolve(m[1]);
+          if (m?.[1]) {
+            resolve(m[1]);
+          }
         });
         child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
       });

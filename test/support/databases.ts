@@ -55,7 +55,9 @@ async function run(kind: DatabaseKind, statements: string[]): Promise<void> {
     const client = new pg.Client({ ...c, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     try {
       await client.connect();
-      for (const sql of statements) await client.query(sql);
+      for (const sql of statements) {
+        await client.query(sql);
+      }
     } finally {
       await client.end().catch(() => undefined);
     }
@@ -63,7 +65,9 @@ async function run(kind: DatabaseKind, statements: string[]): Promise<void> {
   }
   const conn = await mysql.createConnection({ ...c, connectTimeout: CONNECT_TIMEOUT_MS });
   try {
-    for (const sql of statements) await conn.query(sql);
+    for (const sql of statements) {
+      await conn.query(sql);
+    }
   } finally {
     await conn.end().catch(() => undefined);
   }

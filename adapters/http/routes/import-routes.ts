@@ -13,7 +13,9 @@ const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.s
 /** The file's name (for its type): X-Filename header, ?filename=, else from the content type. */
 function fileNameOf(req: Request): string {
   const given = req.get('x-filename') ?? (typeof req.query.filename === 'string' ? req.query.filename : undefined);
-  if (given) return decodeURIComponent(given);
+  if (given) {
+    return decodeURIComponent(given);
+  }
   return req.is(XLSX_TYPE) ? 'upload.xlsx' : 'upload.csv';
 }
 

@@ -22,7 +22,9 @@ describe('HTTP API (real server on SQLite)', () => {
     init: RequestInit & { token?: string } = {}
   ): Promise<{ status: number; body: any }> {
     const headers = new Headers(init.headers);
-    if (init.token) headers.set('authorization', `Bearer ${init.token}`);
+    if (init.token) {
+      headers.set('authorization', `Bearer ${init.token}`);
+    }
     const res = await fetch(`${url}${path}`, { ...init, headers });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : null };

@@ -13,11 +13,15 @@ async function expectFileError(p: Promise<unknown>, code: string, ...mentions: s
   try {
     await p;
   } catch (e) {
-    if (!isTracegateError(e)) throw e;
+    if (!isTracegateError(e)) {
+      throw e;
+    }
     expect(e.code).to.equal(code);
     expect(e.kind).to.equal('invalid');
     expect(e.message).to.match(/[\u4e00-\u9fff]/);
-    for (const m of mentions) expect(e.message).to.include(m);
+    for (const m of mentions) {
+      expect(e.message).to.include(m);
+    }
     return;
   }
   expect.fail(`expected ${code}`);

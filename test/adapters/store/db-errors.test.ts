@@ -108,13 +108,19 @@ describe('classifyDbError', () => {
   ][]) {
     describe(dialect, () => {
       it('recognises primary-key and unique violations', () => {
-        for (const e of unique) expect(classifyDbError(dialect, e), e.message).to.equal('unique');
+        for (const e of unique) {
+          expect(classifyDbError(dialect, e), e.message).to.equal('unique');
+        }
       });
       it('recognises deadlocks, serialization failures and lock timeouts as retryable', () => {
-        for (const e of retryable) expect(classifyDbError(dialect, e), e.message).to.equal('retryable');
+        for (const e of retryable) {
+          expect(classifyDbError(dialect, e), e.message).to.equal('retryable');
+        }
       });
       it('leaves every other error alone', () => {
-        for (const e of other) expect(classifyDbError(dialect, e), e.message).to.equal('other');
+        for (const e of other) {
+          expect(classifyDbError(dialect, e), e.message).to.equal('other');
+        }
         expect(classifyDbError(dialect, new Error('connect ECONNREFUSED'))).to.equal('other');
         expect(classifyDbError(dialect, undefined)).to.equal('other');
         expect(classifyDbError(dialect, 'a string')).to.equal('other');

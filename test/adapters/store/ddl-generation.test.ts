@@ -87,7 +87,9 @@ function columnLengths(ddl: string[]): Map<string, Map<string, number>> {
   const out = new Map<string, Map<string, number>>();
   for (const s of ddl) {
     const table = new RegExp(`^create table ${Q}(\\w+)${E}`, 'i').exec(s)?.[1];
-    if (!table) continue;
+    if (!table) {
+      continue;
+    }
     const columns = new Map<string, number>();
     for (const m of s.matchAll(new RegExp(`${Q}(\\w+)${E} (\\w+)(?:\\((\\d+)(?: char)?\\))?`, 'g'))) {
       columns.set(m[1]!, m[3] ? Number(m[3]) : 0);
@@ -105,8 +107,12 @@ function keys(ddl: string[]): { table: string; columns: string[] }[] {
     const table =
       new RegExp(`^(?:create table|alter table) ${Q}(\\w+)${E}`, 'i').exec(s)?.[1] ??
       new RegExp(`^create (?:unique )?index ${Q}\\w+${E} on ${Q}(\\w+)${E}`, 'i').exec(s)?.[1];
-    if (!table) continue;
-    for (const m of s.matchAll(/primary key \(([^)]*)\)/gi)) out.push({ table, columns: cols(m[1]!) });
+    if (!table) {
+      continue;
+    }
+    for (const m of s.matchAll(/primary key \(([^)]*)\)/gi)) {
+      out.push({ table, columns: cols(m[1]!) });
+    }
     for (const m of s.matchAll(
       new RegExp(
         `(?:create (?:unique )?index ${Q}\\w+${E} on ${Q}\\w+${E} ?|add (?:unique )?index ${Q}\\w+${E})\\(([^)]*)\\)`,
@@ -141,7 +147,9 @@ describe('DDL generation (offline, all dialects)', () => {
       .map((s) => s.sql)
       .join('\n');
     expect(sql).to.contain(`${MIGRATION_TABLE}_lock_autoinc_trg`);
-    for (const id of identifiers(sql)) expect(id.length, id).to.be.at.most(ORACLE_MAX_IDENTIFIER);
+    for (const id of identifiers(sql)) {
+      expect(id.length, id).to.be.at.most(ORACLE_MAX_IDENTIFIER);
+    }
   });
 
   for (const dialect of StoreDialects) {
@@ -157,7 +165,9 @@ describe('DDL generation (offline, all dialects)', () => {
       });
 
       it('keeps every identifier within 30 characters', () => {
-        for (const id of identifiers(all)) expect(id.length, id).to.be.at.most(ORACLE_MAX_IDENTIFIER);
+        for (const id of identifiers(all)) {
+          expect(id.length, id).to.be.at.most(ORACLE_MAX_IDENTIFIER);
+        }
       });
 
       it('names every primary key, foreign key and index', () => {
@@ -190,7 +200,9 @@ describe('DDL generation (offline, all dialects)', () => {
         expect(found.length).to.equal(11);
         for (const key of found) {
           const columns = key.columns.map((c) => lengths.get(key.table)?.get(c) ?? 0);
-          for (const chars of columns) expect(chars, `${key.table}(${key.columns})`).to.be.at.most(191);
+          for (const chars of columns) {
+            expect(chars, `${key.table}(${key.columns})`).to.be.at.most(191);
+          }
           // nvarchar: 2 bytes per character; int: 4 bytes.
           const bytes = columns.reduce((sum, chars) => sum + (chars ? chars * 2 : 4), 0);
           expect(bytes, `${key.table}(${key.columns})`).to.be.at.most(900);

@@ -10,7 +10,9 @@ describe('docs/import-formats.md', () => {
     for (const c of [...catalogColumns, ...relationColumns]) {
       expect(doc, c.key).to.include(`\`${c.key}\``);
       expect(doc, c.key).to.include(c.label);
-      for (const alias of c.aliases) expect(doc, `${c.key}: ${alias}`).to.include(alias);
+      for (const alias of c.aliases) {
+        expect(doc, `${c.key}: ${alias}`).to.include(alias);
+      }
       expect(doc, `${c.key} description`).to.include(c.description);
     }
   });

@@ -25,7 +25,9 @@ function expectOneProblem(problems: RowProblem[], row: number, field: string, ..
   const p = problems[0]!;
   expect(p.row).to.equal(row);
   expect(p.field).to.equal(field);
-  for (const m of mentions) expect(p.message).to.include(m);
+  for (const m of mentions) {
+    expect(p.message).to.include(m);
+  }
   expect(p.message).to.match(/[\u4e00-\u9fff]/);
   return p;
 }

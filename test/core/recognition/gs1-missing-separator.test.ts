@@ -11,7 +11,9 @@ describe('GS1 missing-GS heuristic', () => {
   it('rejects a lot that swallowed the serial (GS dropped between 10 and 21)', () => {
     const scan = recognizeScan(`01${GTIN}17270100` + `10B2405A21SN0001`);
     expect(scan.kind).to.equal('unknown');
-    if (scan.kind !== 'unknown') return;
+    if (scan.kind !== 'unknown') {
+      return;
+    }
     expect(scan.problem.code).to.equal('SCAN_GS1_MALFORMED');
     expect(scan.problem.message).to.contain('分隔符(GS)').and.contain('序列号(21)SN0001').and.contain('扫码枪');
   });
@@ -35,7 +37,9 @@ describe('GS1 missing-GS heuristic', () => {
       `01${GTIN}17270100` + `10B2405A${GS}21A11250101`, // serial ending in 11+date
       `01${GTIN}17270100` + `21SN10ABC`, // no lot: a serial with "10" is kept (see limitations)
     ];
-    for (const raw of ok) expect(problemCode(raw), raw).to.equal('gs1');
+    for (const raw of ok) {
+      expect(problemCode(raw), raw).to.equal('gs1');
+    }
   });
 
   it('does not apply to the bracketed form, where brackets delimit every element', () => {

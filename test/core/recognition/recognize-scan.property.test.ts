@@ -172,7 +172,9 @@ describe('recognizeScan: properties', () => {
         for (const form of forms) {
           const scan = recognizeScan(form);
           expect(scan.kind, `${JSON.stringify(form)} → ${JSON.stringify(scan)}`).to.equal('gs1');
-          if (scan.kind !== 'gs1') return;
+          if (scan.kind !== 'gs1') {
+            return;
+          }
           expect(scan.traceCode).to.equal(traceCodeOf(p));
           expect(scan).to.include({ gtin: p.gtin, serial: p.serial, lot: p.lot ?? null });
           expect(traceCodeOfScan(recognizeScan(scan.normalized))).to.equal(scan.traceCode);

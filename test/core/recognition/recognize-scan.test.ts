@@ -4,7 +4,9 @@ import type { RecognizedScan, ScanProblemCode } from '../../../core/recognition/
 import { CN_CODE, EAN13, GS, GTIN, bracketedForm, gsForm, serialFirstForm } from './scan-fixtures.js';
 
 function problemOf(scan: RecognizedScan): { code: ScanProblemCode; message: string } {
-  if (scan.kind !== 'unknown' && scan.kind !== 'ean13') throw new Error(`expected a problem, got ${scan.kind}`);
+  if (scan.kind !== 'unknown' && scan.kind !== 'ean13') {
+    throw new Error(`expected a problem, got ${scan.kind}`);
+  }
   return scan.problem;
 }
 
@@ -216,7 +218,9 @@ describe('recognizeScan: product barcodes', () => {
 
 describe('recognizeScan: empty, too long, unrecognised', () => {
   it('reports empty and blank input', () => {
-    for (const raw of ['', '   ', '\r\n', '\t', '\uFEFF', '\u3000']) expectProblem(raw, 'SCAN_EMPTY');
+    for (const raw of ['', '   ', '\r\n', '\t', '\uFEFF', '\u3000']) {
+      expectProblem(raw, 'SCAN_EMPTY');
+    }
   });
 
   it('reports input over 100 characters as too long (the insurance field holds 100)', () => {

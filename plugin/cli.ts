@@ -79,15 +79,38 @@ program
 program
   .command('doctor')
   .description('check every configured connection and the migration state')
-  .action(
-    action(async (tg) => {
+  .action(async () => {
+    let tg: Tracegate;
+    try {
+      tg = await open(program.opts<GlobalOptions>());
+    } catch (e) {
+      // A store that cannot be opened is a FAIL row like any other, not a crash before the table.
+      if (!isTracegateError(e) || e.code !== 'STORE_UNAVAILABLE') {
+        throw e;
+      }
+      console.log(
+        formatDoctorTable([
+          {
+            name: 'store connection',
+            ok: false,
+            detail: e.message,
+            fix: 'check store.* in the configuration and that the database server is running',
+          },
+        ])
+      );
+      process.exitCode = 1;
+      return;
+    }
+    try {
       const rows = await runDoctor(tg.healthChecks());
       console.log(formatDoctorTable(rows));
       if (rows.some((r) => !r.ok)) {
         process.exitCode = 1;
       }
-    })
-  );
+    } finally {
+      await tg.stop();
+    }
+  });
 
 const imports = program.command('import').description('import a CSV or XLSX file (all rows or none)');
 imports

@@ -5,6 +5,18 @@
  */
 import type { Knex } from 'knex';
 
+/**
+ * knex prints connection failures with a stack on its own; tracegate reports them itself (doctor, readyz,
+ * STORE_UNAVAILABLE), so those lines are dropped and every other knex warning still reaches stderr.
+ */
+const knexLog = {
+  warn(message: string): void {
+    if (!message.startsWith('Acquire connection error')) {
+      console.warn(message);
+    }
+  },
+};
+
 export const StoreDialects = ['sqlite', 'postgres', 'mysql', 'mssql', 'oracle'] as const;
 export type StoreDialect = (typeof StoreDialects)[number];
 
@@ -56,7 +68,7 @@ interface SqliteConnection {
 
 export function toKnexConfig(config: StoreConfig): Knex.Config {
   const pool = config.pool ? { min: config.pool.min, max: config.pool.max } : undefined;
-  const base = { client: knexClientOf[config.client], acquireConnectionTimeout: 10_000 };
+  const base = { client: knexClientOf[config.client], acquireConnectionTimeout: 10_000, log: knexLog };
   switch (config.client) {
     case 'sqlite':
       return {

@@ -16,7 +16,7 @@ export const storeModule: TracegateModule = {
     const store = await KnexStore.open(config.store).catch((e: unknown) => {
       throw new TracegateError(
         'STORE_UNAVAILABLE',
-        `cannot open the ${config.store.client} store: ${e instanceof Error ? e.message : String(e)} — check store.* in the configuration and that the server is running`,
+        `cannot open the ${config.store.client} store: ${e instanceof Error ? e.message : String(e)}`,
         'unavailable'
       );
     });

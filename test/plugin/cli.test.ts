@@ -96,7 +96,8 @@ describe('CLI (real processes)', function () {
       TRACEGATE_STORE__DATABASE: 'x',
     });
     expect(r.status).to.equal(1);
-    expect(r.stderr).to.match(/^STORE_UNAVAILABLE: cannot open the postgres store/m);
+    expect(r.stdout).to.match(/store connection\s+FAIL\s+cannot open the postgres store/);
+    expect(r.stdout).to.match(/fix: check store\.\*/);
   });
 
   it('a bad configuration exits 1 naming the key, without a stack trace', () => {

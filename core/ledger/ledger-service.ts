@@ -45,6 +45,16 @@ interface UnitToReceive {
   parent: string | null;
 }
 
+/** One step for one code, as `prepare` turns it into a change. */
+export interface LedgerStep extends TransitionInput {
+  traceCode: string;
+  /** For a receive: the drug, lot and expiry of the new pack. */
+  hisDrugCode?: string;
+  lot?: string | null;
+  expiry?: string | null;
+  details?: Record<string, unknown> | null;
+}
+
 export interface ApplyInput extends Actor {
   traceCodes: string[];
   action: Exclude<LedgerAction, 'receive'>;
@@ -144,27 +154,80 @@ export class LedgerService {
       });
       byDrug[u.hisDrugCode] = (byDrug[u.hisDrugCode] ?? 0) + 1;
     }
-    await this.commitOrExplain(changes, { action: 'receive' });
+    await this.commitOrExplain(
+      changes,
+      changes.map((c) => ({ traceCode: c.after.traceCode, action: 'receive' }))
+    );
     return { received: changes.length, byDrug, expanded };
   }
 
   /** Any other step (dispense, return, open, scrap…) on codes already in the ledger; all or nothing. */
   async apply(input: ApplyInput): Promise<LedgerEvent[]> {
-    const codes = input.traceCodes.map((raw) => this.traceCodeOf(raw));
-    const packs = await this.ledger.getPacks(codes);
-    const index = await this.catalog.index();
-    const ctx = this.context(input, input.reason ?? null, input.details ?? null);
-    const changes: LedgerChange[] = codes.map((code) => {
-      const before = packs.get(code) ?? null;
-      if (!before && input.action !== 'correct') {
-        throw illegalTransition(code, null, input.action);
-      }
-      const drug = before ? index.drug(before.hisDrugCode) : undefined;
-      const t: TransitionInput = { ...input, unitsPerPack: drug?.unitsPerPack };
-      return { before, ...buildChange(code, before?.hisDrugCode ?? '', before, t, ctx) };
-    });
-    await this.commitOrExplain(changes, input);
+    const steps: LedgerStep[] = input.traceCodes.map((raw) => ({
+      traceCode: this.traceCodeOf(raw),
+      action: input.action,
+      units: input.units,
+      correctTo: input.correctTo,
+      reason: input.reason ?? null,
+      details: input.details ?? null,
+    }));
+    const changes = await this.prepare(steps, input);
+    await this.commitOrExplain(changes, steps);
     return changes.map((c) => c.event);
+  }
+
+  /**
+   * The changes for a list of steps against the packs as they are now. Several steps may name one code
+   * (an implicit receipt, then a dispense); each builds on the one before. Nothing is written.
+   */
+  async prepare(steps: LedgerStep[], actor: Actor): Promise<LedgerChange[]> {
+    const packs = await this.ledger.getPacks([...new Set(steps.map((s) => s.traceCode))]);
+    const index = await this.catalog.index();
+    const at = this.clock.now().toISOString();
+    return steps.map((step) => {
+      const before = packs.get(step.traceCode) ?? null;
+      if (!before && step.action !== 'correct' && step.action !== 'receive') {
+        throw illegalTransition(step.traceCode, null, step.action);
+      }
+      const hisDrugCode = before?.hisDrugCode ?? step.hisDrugCode ?? '';
+      const t: TransitionInput = { ...step, unitsPerPack: index.drug(hisDrugCode)?.unitsPerPack };
+      const ctx: EventContext = {
+        actor: actor.actor,
+        at,
+        location: actor.location ?? null,
+        ref: actor.ref ?? null,
+        reason: step.reason ?? null,
+        details: step.details ?? null,
+      };
+      const lotExpiry = before ? undefined : { lot: step.lot ?? null, expiry: step.expiry ?? null };
+      const change = { before, ...buildChange(step.traceCode, hisDrugCode, before, t, ctx, lotExpiry) };
+      packs.set(step.traceCode, change.after);
+      return change;
+    });
+  }
+
+  /**
+   * After a store refused a commit because another writer got there first: throw the rule's own refusal
+   * when that writer made a step illegal (marked concurrent), else CONCURRENT_CHANGE. Always throws.
+   */
+  async explainConflict(e: StoreConflict, steps: LedgerStep[]): Promise<never> {
+    const now = await this.ledger.getPacks(e.traceCodes);
+    for (const step of steps) {
+      if (!e.traceCodes.includes(step.traceCode)) {
+        continue;
+      }
+      try {
+        nextState(step.traceCode, now.get(step.traceCode) ?? null, step);
+      } catch (refusal) {
+        if (!isTracegateError(refusal)) {
+          throw refusal;
+        }
+        throw new TracegateError(refusal.code, refusal.message, refusal.kind, { ...refusal.details, concurrent: true });
+      }
+    }
+    throw conflict('CONCURRENT_CHANGE', `追溯码 ${e.traceCodes[0] ?? ''} 刚被其他窗口处理，请重新扫码`, {
+      traceCodes: e.traceCodes,
+    });
   }
 
   /** The life of one code: current state, drug, parent case, and every event. */
@@ -218,31 +281,14 @@ export class LedgerService {
   }
 
   /** Commit; when another writer won, say what happened to the code in the words of the rules. */
-  private async commitOrExplain(changes: LedgerChange[], t: TransitionInput): Promise<void> {
+  private async commitOrExplain(changes: LedgerChange[], steps: LedgerStep[]): Promise<void> {
     try {
       await this.ledger.commit(changes);
     } catch (e) {
-      if (!(e instanceof StoreConflict)) {
-        throw e;
+      if (e instanceof StoreConflict) {
+        await this.explainConflict(e, steps);
       }
-      const now = await this.ledger.getPacks(e.traceCodes);
-      for (const code of e.traceCodes) {
-        try {
-          nextState(code, now.get(code) ?? null, t);
-        } catch (refusal) {
-          // The other writer made the step illegal: say so in the rule's own words, marked as a lost race.
-          if (!isTracegateError(refusal)) {
-            throw refusal;
-          }
-          throw new TracegateError(refusal.code, refusal.message, refusal.kind, {
-            ...refusal.details,
-            concurrent: true,
-          });
-        }
-      }
-      throw conflict('CONCURRENT_CHANGE', `追溯码 ${e.traceCodes[0]} 刚被其他窗口处理，请重新扫码`, {
-        traceCodes: e.traceCodes,
-      });
+      throw e;
     }
   }
 }

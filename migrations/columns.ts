@@ -4,7 +4,10 @@
  *   so SQL Server gets a binary collation (its default is case-insensitive) and MySQL tables are utf8mb4_bin.
  * - `text` columns hold what people type (Chinese names, reasons); Oracle gets CHAR length semantics, because
  *   VARCHAR2(n) counts bytes by default and a Chinese character is three bytes in AL32UTF8.
- * - `json` columns hold JSON text (the dialects' native JSON types differ too much to be worth it).
+ * - `json` columns hold JSON text (the dialects' native JSON types differ too much to be worth it); `longText`
+ *   is the same type for free text of no useful bound (a raw scan, an audit reason).
+ * - `serial` is a surrogate key the database numbers (64-bit); the caller names its primary key. Oracle 11.2
+ *   has no identity columns, so there it needs the sequence and trigger of `oracleSerialSql`.
  */
 import type { Knex } from 'knex';
 import type { StoreDialect } from '../adapters/store/knex-config.js';
@@ -13,6 +16,9 @@ export interface Columns {
   ascii(t: Knex.CreateTableBuilder, name: string, length: number): Knex.ColumnBuilder;
   text(t: Knex.CreateTableBuilder, name: string, length: number): Knex.ColumnBuilder;
   json(t: Knex.CreateTableBuilder, name: string): Knex.ColumnBuilder;
+  longText(t: Knex.CreateTableBuilder, name: string): Knex.ColumnBuilder;
+  /** Database-numbered 64-bit key; declare `t.primary([name], '…_pk')` beside it. */
+  serial(t: Knex.CreateTableBuilder, name: string): Knex.ColumnBuilder;
   /** 0/1 flag: smallint everywhere, so every driver returns a number (no boolean/bit/tinyint(1) zoo). */
   flag(t: Knex.CreateTableBuilder, name: string): Knex.ColumnBuilder;
   int(t: Knex.CreateTableBuilder, name: string): Knex.ColumnBuilder;
@@ -42,6 +48,26 @@ export function columnsFor(dialect: StoreDialect): Columns {
       // MySQL TEXT stops at 64 KB; MEDIUMTEXT is the smallest type that cannot truncate a big snapshot.
       return dialect === 'mysql' ? t.text(name, 'mediumtext') : t.text(name);
     },
+    longText(t, name) {
+      return dialect === 'mysql' ? t.text(name, 'mediumtext') : t.text(name);
+    },
+    serial(t, name) {
+      // Not knex's increments(): it cannot name the primary key on every dialect (SQLite gets a second, inline
+      // one; MySQL loses auto_increment) and on Oracle it needs the server version even to compile.
+      switch (dialect) {
+        case 'sqlite':
+          // `integer` + a single-column primary key makes the column the rowid, numbered by SQLite.
+          return t.specificType(name, 'integer').notNullable();
+        case 'postgres':
+          return t.specificType(name, 'bigserial').notNullable();
+        case 'mysql':
+          return t.specificType(name, 'bigint unsigned auto_increment').notNullable();
+        case 'mssql':
+          return t.specificType(name, 'bigint identity(1,1)').notNullable();
+        case 'oracle':
+          return t.specificType(name, 'number(19)').notNullable();
+      }
+    },
     flag(t, name) {
       return t.smallint(name);
     },
@@ -59,4 +85,19 @@ export function tableOptions(t: Knex.CreateTableBuilder, dialect: StoreDialect):
   t.engine('InnoDB');
   t.charset('utf8mb4');
   t.collate('utf8mb4_bin');
+}
+
+/**
+ * Oracle's numbering for a `serial` column: a sequence and a trigger that fills the column when an insert
+ * leaves it out (works per row inside INSERT ALL, unlike `seq.nextval` in its VALUES). Names are
+ * `<table>_seq` and `<table>_id_trg`, so tables that use this keep their name within 23 characters.
+ */
+export function oracleSerialSql(table: string, column: string): string[] {
+  const sequence = `${table}_seq`;
+  const trigger = `${table}_id_trg`;
+  return [
+    `create sequence "${sequence}"`,
+    `create or replace trigger "${trigger}" before insert on "${table}" for each row ` +
+      `when (new."${column}" is null) begin :new."${column}" := "${sequence}".nextval; end;`,
+  ];
 }

@@ -66,6 +66,19 @@ export const configSchema = z
       .object({ cacheSeconds: z.number().min(0).max(3600).default(10) })
       .strict()
       .default({ cacheSeconds: 10 }),
+    /** The pharmacy window's policies (PRODUCT.md rules 5–7). */
+    window: z
+      .object({
+        /** A pack never received here: warn (and record an implicit receipt) or refuse. */
+        neverReceived: z.enum(['warn', 'refuse']).default('warn'),
+        returnWindowDays: z.number().int().min(0).max(366).default(7),
+        /** Where accepted returns go. */
+        returnDisposition: z.enum(['stock', 'quarantine']).default('stock'),
+        /** The pack a 拆零 remainder comes from must be scanned too. */
+        requireSplitScan: z.boolean().default(true),
+      })
+      .strict()
+      .default({ neverReceived: 'warn', returnWindowDays: 7, returnDisposition: 'stock', requireSplitScan: true }),
     demo: z
       .object({ loadWhenEmpty: z.boolean().default(false) })
       .strict()

@@ -7,6 +7,8 @@ export const TOKENS = {
   CatalogService: Symbol.for('tracegate.CatalogService'),
   RelationService: Symbol.for('tracegate.RelationService'),
   LedgerService: Symbol.for('tracegate.LedgerService'),
+  WindowService: Symbol.for('tracegate.WindowService'),
+  IdSource: Symbol.for('tracegate.IdSource'),
   HttpApp: Symbol.for('tracegate.HttpApp'),
   HealthCheck: Symbol.for('tracegate.HealthCheck'),
 } as const;

@@ -8,6 +8,7 @@ import type { CatalogService } from '../core/catalog/catalog-service.js';
 import { TracegateError } from '../core/errors.js';
 import type { RelationService } from '../core/hierarchy/relation-service.js';
 import type { LedgerService } from '../core/ledger/ledger-service.js';
+import type { WindowService } from '../core/window/window-service.js';
 import type { HealthCheck } from '../core/ports/health-check.js';
 import type { TracegateConfig } from './config-schema.js';
 import { loadPlugins } from './load-plugins.js';
@@ -26,6 +27,7 @@ export interface Tracegate {
   readonly ledger: LedgerService;
   readonly catalog: CatalogService;
   readonly relations: RelationService;
+  readonly window: WindowService;
   healthChecks(): HealthCheck[];
   httpApp(): Express;
   /** Listen on server.host:server.port; refuses to start while migrations are pending. */
@@ -56,8 +58,10 @@ export async function createTracegate(config: TracegateConfig, options: CreateOp
   const ledger = container.get<LedgerService>(TOKENS.LedgerService);
   const catalog = container.get<CatalogService>(TOKENS.CatalogService);
   const relations = container.get<RelationService>(TOKENS.RelationService);
+  const window = container.get<WindowService>(TOKENS.WindowService);
   let app: Express | undefined;
-  const httpApp = (): Express => (app ??= createHttpApp({ config, log, ledger, catalog, relations, healthChecks }));
+  const httpApp = (): Express =>
+    (app ??= createHttpApp({ config, log, ledger, catalog, relations, window, healthChecks }));
   let server: Server | undefined;
 
   return {
@@ -68,6 +72,7 @@ export async function createTracegate(config: TracegateConfig, options: CreateOp
     ledger,
     catalog,
     relations,
+    window,
     healthChecks,
     httpApp,
     async start() {

@@ -4,6 +4,7 @@ import type { Express, RequestHandler } from 'express';
 import type { CatalogService } from '../../core/catalog/catalog-service.js';
 import type { RelationService } from '../../core/hierarchy/relation-service.js';
 import type { LedgerService } from '../../core/ledger/ledger-service.js';
+import type { WindowService } from '../../core/window/window-service.js';
 import type { HealthCheck } from '../../core/ports/health-check.js';
 import type { TracegateConfig } from '../../plugin/config-schema.js';
 import type { Logger } from '../../plugin/logger.js';
@@ -15,6 +16,7 @@ import { codeRoutes } from './routes/code-routes.js';
 import { drugRoutes } from './routes/drug-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { importRoutes } from './routes/import-routes.js';
+import { windowRoutes } from './routes/window-routes.js';
 
 export interface HttpDeps {
   config: TracegateConfig;
@@ -22,6 +24,7 @@ export interface HttpDeps {
   ledger: LedgerService;
   catalog: CatalogService;
   relations: RelationService;
+  window: WindowService;
   healthChecks: () => HealthCheck[];
 }
 
@@ -56,6 +59,7 @@ export function createHttpApp(deps: HttpDeps): Express {
   api.use(express.json({ limit }));
   api.use(codeRoutes(deps.ledger));
   api.use(drugRoutes(deps.catalog, auth));
+  api.use(windowRoutes(deps.window, auth));
   app.use('/api/v1', api);
   app.use(notFoundHandler);
   app.use(errorHandler(deps.log));

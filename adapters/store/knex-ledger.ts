@@ -20,6 +20,32 @@ export function guardedPackUpdate(db: Knex | Knex.Transaction, change: LedgerCha
     .update(packUpdate(change.after));
 }
 
+/** A commit's changes checked and mapped to rows, ready to apply inside a transaction. */
+export interface LedgerPlan {
+  changes: LedgerChange[];
+  inserts: unknown[][];
+  updates: LedgerChange[];
+  events: unknown[][];
+}
+
+/** Checks every change's shape (throws before any transaction starts) and maps it to row values. */
+export function planLedgerCommit(changes: LedgerChange[]): LedgerPlan {
+  const inserts: unknown[][] = [];
+  const updates: LedgerChange[] = [];
+  const events = new Array<unknown[]>(changes.length);
+  for (let i = 0; i < changes.length; i++) {
+    const change = changes[i]!;
+    assertChangeShape(change);
+    if (change.before === null) {
+      inserts.push(packValues(change.after));
+    } else {
+      updates.push(change);
+    }
+    events[i] = eventValues(change.event);
+  }
+  return { changes, inserts, updates, events };
+}
+
 export class KnexLedger {
   constructor(
     private readonly db: Knex,
@@ -58,39 +84,42 @@ export class KnexLedger {
     if (changes.length === 0) {
       return;
     }
-    const inserts: unknown[][] = [];
-    const updates: LedgerChange[] = [];
-    const events = new Array<unknown[]>(changes.length);
-    for (let i = 0; i < changes.length; i++) {
-      const change = changes[i]!;
-      assertChangeShape(change);
-      if (change.before === null) {
-        inserts.push(packValues(change.after));
-      } else {
-        updates.push(change);
-      }
-      events[i] = eventValues(change.event);
-    }
+    const plan = planLedgerCommit(changes);
     try {
-      await this.db.transaction(async (trx) => {
-        if (inserts.length > 0) {
-          await bulkInsert(trx, this.dialect, TABLES.packs, PACK_COLUMNS, inserts);
-        }
-        for (const change of updates) {
-          const affected = Number(await guardedPackUpdate(trx, change));
-          if (affected !== 1) {
-            throw new StoreConflict([change.after.traceCode], 'stale');
-          }
-        }
-        await bulkInsert(trx, this.dialect, TABLES.events, EVENT_COLUMNS, events);
-      });
+      await this.db.transaction((trx) => this.applyIn(trx, plan));
     } catch (e) {
       throw await this.explain(e, changes);
     }
   }
 
-  /** Turns a failed commit (already rolled back) into StoreConflict naming the codes, when that is what it was. */
-  private async explain(error: unknown, changes: LedgerChange[]): Promise<unknown> {
+  /**
+   * The body of `commit` inside a transaction the caller owns (completeSession runs it beside its own
+   * writes). It throws StoreConflict for a missed seq guard and the driver's own error for anything else;
+   * the caller rolls back and then asks `explain` what the error means. Passing the caller's knex
+   * transaction keeps bulkInsert on the SQLite prepared-statement path (it uses the transaction's connection).
+   */
+  async applyIn(trx: Knex.Transaction, plan: LedgerPlan): Promise<void> {
+    if (plan.changes.length === 0) {
+      return;
+    }
+    if (plan.inserts.length > 0) {
+      await bulkInsert(trx, this.dialect, TABLES.packs, PACK_COLUMNS, plan.inserts);
+    }
+    for (const change of plan.updates) {
+      const affected = Number(await guardedPackUpdate(trx, change));
+      if (affected !== 1) {
+        throw new StoreConflict([change.after.traceCode], 'stale');
+      }
+    }
+    await bulkInsert(trx, this.dialect, TABLES.events, EVENT_COLUMNS, plan.events);
+  }
+
+  /**
+   * Turns a failed commit (already rolled back) into StoreConflict naming the codes, when that is what it
+   * was; anything else is returned unchanged. Runs outside the failed transaction (PostgreSQL refuses every
+   * statement in an aborted one).
+   */
+  async explain(error: unknown, changes: LedgerChange[]): Promise<unknown> {
     if (error instanceof StoreConflict) {
       return error;
     }

@@ -1,6 +1,6 @@
 /**
  * KnexStore: the Store port on SQLite, PostgreSQL, MySQL-family, SQL Server and Oracle through knex.
- * The work is split by concern (knex-ledger, knex-catalog, knex-relations); this class wires them to one
+ * The work is split by concern (knex-ledger, knex-catalog, knex-relations, knex-sessions); this class wires them to one
  * connection pool and adds lifecycle (open, migrate, ping, close).
  */
 import knexFactory, { type Knex } from 'knex';
@@ -8,16 +8,23 @@ import type { Drug, DrugDraft, DrugVersion } from '../../core/catalog/drug.js';
 import type { PackageRelation } from '../../core/hierarchy/package-relation.js';
 import type { LedgerChange, LedgerEvent, Pack } from '../../core/ledger/pack.js';
 import type { CodeOwner } from '../../core/ports/catalog-store.js';
+import type { SessionQuery } from '../../core/ports/session-store.js';
 import type { Store } from '../../core/ports/store.js';
+import type { AuditEntry, BusinessRow } from '../../core/window/business-row.js';
+import type { Session } from '../../core/window/session.js';
 import { KnexCatalog, type SaveDrugsChange } from './knex-catalog.js';
 import { storeDialectOf, toKnexConfig, type StoreConfig, type StoreDialect } from './knex-config.js';
 import { KnexLedger } from './knex-ledger.js';
 import { migrateLatest, migrationStatus } from './knex-migrations.js';
 import { KnexRelations } from './knex-relations.js';
+import { KnexSessions } from './knex-sessions.js';
 import { TABLES } from './tables.js';
 
 /** Children before parents, so foreign keys never block the delete. */
 const DELETE_ORDER = [
+  TABLES.audit,
+  TABLES.businessRows,
+  TABLES.sessions,
   TABLES.drugVersions,
   TABLES.prefixes,
   TABLES.gtins,
@@ -32,12 +39,14 @@ export class KnexStore implements Store {
   private readonly ledger: KnexLedger;
   private readonly catalog: KnexCatalog;
   private readonly relations: KnexRelations;
+  private readonly sessions: KnexSessions;
 
   private constructor(readonly knex: Knex) {
     this.dialect = storeDialectOf(knex);
     this.ledger = new KnexLedger(knex, this.dialect);
     this.catalog = new KnexCatalog(knex, this.dialect);
     this.relations = new KnexRelations(knex, this.dialect);
+    this.sessions = new KnexSessions(knex, this.dialect, this.ledger);
   }
 
   /** Connects and checks the connection (a wrong host or password fails here, not on the first scan). */
@@ -116,6 +125,39 @@ export class KnexStore implements Store {
   }
   countByState(): Promise<Record<string, number>> {
     return this.ledger.countByState();
+  }
+
+  // ---- SessionStore ----
+  createSession(session: Session): Promise<void> {
+    return this.sessions.createSession(session);
+  }
+  getSession(id: string): Promise<Session | undefined> {
+    return this.sessions.getSession(id);
+  }
+  /** A stale `expectedVersion` (or an unknown id) throws StoreConflict([], 'stale'). */
+  saveSession(session: Session, expectedVersion: number): Promise<Session> {
+    return this.sessions.saveSession(session, expectedVersion);
+  }
+  completeSession(
+    session: Session,
+    expectedVersion: number,
+    changes: LedgerChange[],
+    rows: BusinessRow[],
+    audit: AuditEntry[]
+  ): Promise<Session> {
+    return this.sessions.completeSession(session, expectedVersion, changes, rows, audit);
+  }
+  findSessions(query: SessionQuery): Promise<Session[]> {
+    return this.sessions.findSessions(query);
+  }
+  appendAudit(entries: AuditEntry[]): Promise<void> {
+    return this.sessions.appendAudit(entries);
+  }
+  listAudit(sessionId: string): Promise<AuditEntry[]> {
+    return this.sessions.listAudit(sessionId);
+  }
+  listBusinessRows(sessionId: string): Promise<BusinessRow[]> {
+    return this.sessions.listBusinessRows(sessionId);
   }
 
   // ---- Store ----

@@ -2,14 +2,18 @@
  * MemoryStore: the Store port in process memory, for fast unit tests and the demo. Same semantics as
  * KnexStore: all-or-nothing commits (everything is checked before anything is written), StoreConflict on a
  * second receipt or a stale seq, the same TracegateErrors from the shared rule modules, and copies in and
- * out so a caller mutating a returned object cannot change what is stored.
+ * out so a caller mutating a returned object cannot change what is stored. Session documents and
+ * business-row payloads are copied through JSON, as the SQL stores keep them.
  */
 import type { Drug, DrugDraft, DrugVersion, PackLevel } from '../../core/catalog/drug.js';
 import type { PackageRelation } from '../../core/hierarchy/package-relation.js';
 import type { LedgerChange, LedgerEvent, Pack } from '../../core/ledger/pack.js';
 import type { CodeOwner } from '../../core/ports/catalog-store.js';
 import { StoreConflict } from '../../core/ports/ledger-store.js';
+import type { SessionQuery } from '../../core/ports/session-store.js';
 import type { Store } from '../../core/ports/store.js';
+import type { AuditEntry, BusinessRow } from '../../core/window/business-row.js';
+import type { Session } from '../../core/window/session.js';
 import {
   checkDraftBatch,
   checkExpectedVersions,
@@ -21,6 +25,15 @@ import {
 import { assertChangeShape, duplicatesIn } from './ledger-rules.js';
 import { compareCodes, sortRelations } from './ordering.js';
 import { planRelations } from './relation-rules.js';
+import {
+  businessRowExists,
+  checkBusinessRowBatch,
+  matchesQuery,
+  nextVersion,
+  sessionExists,
+  sortSessions,
+  staleSession,
+} from './session-rules.js';
 
 interface CodeEntry {
   hisDrugCode: string;
@@ -29,6 +42,8 @@ interface CodeEntry {
 }
 
 const copy = <T>(value: T): T => structuredClone(value);
+/** What a JSON text column gives back: undefined properties dropped, nothing but plain data. */
+const jsonCopy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 export class MemoryStore implements Store {
   private drugs = new Map<string, Drug>();
@@ -39,6 +54,11 @@ export class MemoryStore implements Store {
   private children = new Map<string, Set<string>>();
   private packs = new Map<string, Pack>();
   private events = new Map<string, LedgerEvent[]>();
+  private sessions = new Map<string, Session>();
+  /** In insertion order, like the SQL tables' numbered ids. */
+  private businessRows: BusinessRow[] = [];
+  private businessKeys = new Set<string>();
+  private audit: AuditEntry[] = [];
 
   // ---- CatalogStore ----
 
@@ -173,6 +193,108 @@ export class MemoryStore implements Store {
    * (traceCode, seq) key. Only when all pass is anything written.
    */
   async commit(changes: LedgerChange[]): Promise<void> {
+    this.writeLedger(changes, this.checkLedger(changes));
+  }
+
+  async countByState(): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const p of this.packs.values()) {
+      out[p.state] = (out[p.state] ?? 0) + 1;
+    }
+    return out;
+  }
+
+  // ---- SessionStore ----
+
+  async createSession(session: Session): Promise<void> {
+    if (this.sessions.has(session.id)) {
+      throw sessionExists(session.id);
+    }
+    this.sessions.set(session.id, jsonCopy(session));
+  }
+
+  async getSession(id: string): Promise<Session | undefined> {
+    const session = this.sessions.get(id);
+    return session && jsonCopy(session);
+  }
+
+  /** A stale `expectedVersion` (or an unknown id) throws StoreConflict([], 'stale'). */
+  async saveSession(session: Session, expectedVersion: number): Promise<Session> {
+    this.checkVersion(session.id, expectedVersion);
+    const saved = nextVersion(session, expectedVersion);
+    this.sessions.set(saved.id, jsonCopy(saved));
+    return jsonCopy(saved);
+  }
+
+  /** Checked in the order KnexStore writes: the session's version, the ledger, the business keys; then written. */
+  async completeSession(
+    session: Session,
+    expectedVersion: number,
+    changes: LedgerChange[],
+    rows: BusinessRow[],
+    audit: AuditEntry[]
+  ): Promise<Session> {
+    changes.forEach(assertChangeShape);
+    checkBusinessRowBatch(rows);
+    this.checkVersion(session.id, expectedVersion);
+    const next = this.checkLedger(changes);
+    const taken = rows.map((r) => r.businessKey).filter((k) => this.businessKeys.has(k));
+    if (taken.length > 0) {
+      throw businessRowExists(taken);
+    }
+
+    const saved = nextVersion(session, expectedVersion);
+    this.writeLedger(changes, next);
+    this.sessions.set(saved.id, jsonCopy(saved));
+    for (const r of rows) {
+      this.businessRows.push(jsonCopy(r));
+      this.businessKeys.add(r.businessKey);
+    }
+    this.audit.push(...audit.map(jsonCopy));
+    return jsonCopy(saved);
+  }
+
+  async findSessions(query: SessionQuery): Promise<Session[]> {
+    return sortSessions([...this.sessions.values()].filter((s) => matchesQuery(s, query)).map(jsonCopy));
+  }
+
+  async appendAudit(entries: AuditEntry[]): Promise<void> {
+    this.audit.push(...entries.map(jsonCopy));
+  }
+
+  async listAudit(sessionId: string): Promise<AuditEntry[]> {
+    return this.audit.filter((a) => a.sessionId === sessionId).map(jsonCopy);
+  }
+
+  async listBusinessRows(sessionId: string): Promise<BusinessRow[]> {
+    return this.businessRows.filter((r) => r.sessionId === sessionId).map(jsonCopy);
+  }
+
+  // ---- Store ----
+
+  async truncateAll(): Promise<void> {
+    for (const map of [
+      this.drugs,
+      this.prefixes,
+      this.gtins,
+      this.versions,
+      this.relations,
+      this.children,
+      this.packs,
+      this.events,
+      this.sessions,
+      this.businessKeys,
+    ]) {
+      map.clear();
+    }
+    this.businessRows = [];
+    this.audit = [];
+  }
+
+  async close(): Promise<void> {}
+
+  /** Same order of checks as KnexLedger.applyIn; returns the packs as the commit leaves them. Writes nothing. */
+  private checkLedger(changes: LedgerChange[]): Map<string, Pack> {
     changes.forEach(assertChangeShape);
     const newCodes = changes.filter((c) => c.before === null).map((c) => c.after.traceCode);
     const exists = new Set([...duplicatesIn(newCodes), ...newCodes.filter((c) => this.packs.has(c))]);
@@ -206,7 +328,10 @@ export class MemoryStore implements Store {
       }
       keys.add(key);
     }
+    return next;
+  }
 
+  private writeLedger(changes: LedgerChange[], next: Map<string, Pack>): void {
     for (const [code, pack] of next) {
       this.packs.set(code, copy(pack));
     }
@@ -218,32 +343,11 @@ export class MemoryStore implements Store {
     }
   }
 
-  async countByState(): Promise<Record<string, number>> {
-    const out: Record<string, number> = {};
-    for (const p of this.packs.values()) {
-      out[p.state] = (out[p.state] ?? 0) + 1;
-    }
-    return out;
-  }
-
-  // ---- Store ----
-
-  async truncateAll(): Promise<void> {
-    for (const map of [
-      this.drugs,
-      this.prefixes,
-      this.gtins,
-      this.versions,
-      this.relations,
-      this.children,
-      this.packs,
-      this.events,
-    ]) {
-      map.clear();
+  private checkVersion(id: string, expectedVersion: number): void {
+    if (this.sessions.get(id)?.version !== expectedVersion) {
+      throw staleSession();
     }
   }
-
-  async close(): Promise<void> {}
 
   private owner(entry: CodeEntry | undefined): CodeOwner | undefined {
     const drug = entry && this.drugs.get(entry.hisDrugCode);

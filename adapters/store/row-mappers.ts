@@ -6,7 +6,10 @@
 import type { Drug, DrugDraft, DrugGtin, DrugVersion, PackLevel, TracePrefix } from '../../core/catalog/drug.js';
 import type { PackageRelation, ParentStatus } from '../../core/hierarchy/package-relation.js';
 import type { LedgerAction, LedgerEvent, Pack, PackState } from '../../core/ledger/pack.js';
+import type { AuditEntry, BusinessRow, BusinessRowKind } from '../../core/window/business-row.js';
+import type { Session } from '../../core/window/session.js';
 import { sortGtins, sortPrefixes } from './ordering.js';
+import { sessionKeys } from './session-rules.js';
 
 export type Row = Record<string, unknown>;
 
@@ -212,5 +215,81 @@ export function rowToDrugVersion(r: Row): DrugVersion {
     changedBy: str(r.changed_by),
     source: str(r.source),
     snapshot: parseJson<DrugDraft>(r.snapshot) as DrugDraft,
+  };
+}
+
+// ---- window sessions ----
+
+/** The session row: the filter columns copied from the document, then the document itself. */
+export function sessionValues(s: Session): unknown[] {
+  const keys = sessionKeys(s);
+  return [
+    s.id,
+    s.kind,
+    s.state,
+    keys.prescriptionNo,
+    keys.visitNo,
+    s.location,
+    s.createdAt,
+    s.createdBy,
+    s.completedAt,
+    s.version,
+    JSON.stringify(s),
+  ];
+}
+
+/** The columns a guarded save sets (everything but the key and the kind, which never change). */
+export function sessionUpdate(s: Session): Row {
+  const keys = sessionKeys(s);
+  return {
+    state: s.state,
+    prescription_no: keys.prescriptionNo,
+    visit_no: keys.visitNo,
+    location: s.location,
+    created_at: s.createdAt,
+    created_by: s.createdBy,
+    completed_at: s.completedAt,
+    version: s.version,
+    doc: JSON.stringify(s),
+  };
+}
+
+/** The document, with the version column as the authority (it is what every write is guarded by). */
+export function rowToSession(r: Row): Session {
+  const session = parseJson<Session>(r.doc) as Session;
+  session.version = num(r.version);
+  return session;
+}
+
+export function businessRowValues(b: BusinessRow): unknown[] {
+  return [b.infno, b.businessKey, b.sessionId, JSON.stringify(b.payload), b.createdAt];
+}
+
+export function rowToBusinessRow(r: Row): BusinessRow {
+  return {
+    infno: str(r.infno) as BusinessRowKind,
+    businessKey: str(r.business_key),
+    sessionId: str(r.session_id),
+    payload: parseJson<Record<string, unknown>>(r.payload) ?? {},
+    createdAt: str(r.created_at),
+  };
+}
+
+export function auditValues(a: AuditEntry): unknown[] {
+  return [a.at, a.actor, a.role, a.action, a.sessionId, a.raw, a.traceCode, a.code, a.reason];
+}
+
+export function rowToAudit(r: Row): AuditEntry {
+  return {
+    at: str(r.at),
+    actor: str(r.actor),
+    role: optStr(r.role),
+    action: str(r.action),
+    sessionId: optStr(r.session_id),
+    raw: optStr(r.raw),
+    traceCode: optStr(r.trace_code),
+    code: optStr(r.code),
+    // NOT NULL in the port, nullable in the table: Oracle stores '' as NULL.
+    reason: str(r.reason),
   };
 }

@@ -10,6 +10,9 @@ export const TABLES = {
   relations: 'tg_relations',
   packs: 'tg_packs',
   events: 'tg_pack_events',
+  sessions: 'tg_sessions',
+  businessRows: 'tg_business_rows',
+  audit: 'tg_audit',
 } as const;
 
 export interface ColumnSpec {
@@ -95,6 +98,43 @@ export const DRUG_VERSION_COLUMNS: readonly ColumnSpec[] = [
   text('changed_by'),
   text('source'),
   text('snapshot'),
+];
+
+/** Everything but `doc` is a copy of a document field the store filters or sorts on. */
+export const SESSION_COLUMNS: readonly ColumnSpec[] = [
+  text('id'),
+  text('kind'),
+  text('state'),
+  text('prescription_no'),
+  text('visit_no'),
+  text('location'),
+  text('created_at'),
+  text('created_by'),
+  text('completed_at'),
+  int('version'),
+  text('doc'),
+];
+
+/** The columns tracegate writes; `id` is numbered by the database and `state` defaults to 'pending'. */
+export const BUSINESS_ROW_COLUMNS: readonly ColumnSpec[] = [
+  text('infno'),
+  text('business_key'),
+  text('session_id'),
+  text('payload'),
+  text('created_at'),
+];
+
+/** `id` is numbered by the database (and orders the trail). */
+export const AUDIT_COLUMNS: readonly ColumnSpec[] = [
+  text('at'),
+  text('actor'),
+  text('role'),
+  text('action'),
+  text('session_id'),
+  text('raw'),
+  text('trace_code'),
+  text('code'),
+  text('reason'),
 ];
 
 export function columnNames(columns: readonly ColumnSpec[]): string[] {

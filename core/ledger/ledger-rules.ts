@@ -1,5 +1,6 @@
 import type { TracegateError } from '../errors.js';
 import { conflict, invalid } from '../errors.js';
+import { shanghaiDateTime } from '../shanghai-time.js';
 import type { LedgerAction, LedgerEvent, Pack, PackState } from './pack.js';
 import { ledgerActionName, packStateName } from './pack.js';
 
@@ -128,7 +129,8 @@ function illegalCode(action: LedgerAction, from: PackState | null): string {
 }
 
 export function describeWhereAndWhen(pack: Pack): string {
-  const parts = [pack.updatedAt.replace('T', ' ').slice(0, 16)];
+  // People read hospital-local time; the ledger stores UTC.
+  const parts = [shanghaiDateTime(pack.updatedAt).slice(0, 16)];
   if (pack.location) {
     parts.push(`于 ${pack.location}`);
   }

@@ -8,7 +8,23 @@ import { TracegateError } from '../../core/errors.js';
 import type { LedgerChange } from '../../core/ledger/pack.js';
 import { StoreConflict } from '../../core/ports/ledger-store.js';
 import type { Store } from '../../core/ports/store.js';
-import { T0, T1, drugDraft, move, receive, receivedPack, relation, traceCode } from './store-fixtures.js';
+import type { DispenseOrder, Session, SessionScan } from '../../core/window/session.js';
+import {
+  T0,
+  T1,
+  auditEntry,
+  businessRow,
+  completed,
+  dispenseSession,
+  drugDraft,
+  move,
+  receiptSession,
+  receive,
+  receivedPack,
+  relation,
+  returnSession,
+  traceCode,
+} from './store-fixtures.js';
 
 export interface StoreContractOptions {
   /**
@@ -594,14 +610,369 @@ export function storeContract(
       });
     });
 
+    describe('window sessions', () => {
+      const ids = (sessions: Session[]) => sessions.map((x) => x.id);
+
+      /** A dispense session whose two packs are in stock, and the changes that dispense them. */
+      async function openDispense(id: string, packs = [1, 2]) {
+        const receipts = packs.map((n) => receive(traceCode(n)));
+        await store.commit(receipts);
+        const session = dispenseSession(id);
+        await store.createSession(session);
+        const changes = receipts.map((r) => move(r.after, 'dispense', 'dispensed', { ref: id }));
+        return { session, receipts, changes };
+      }
+
+      it('round-trips a dispense session: Chinese text, nested scans and plans, nulls; copies in and out', async () => {
+        const session = dispenseSession('D20250701-0001');
+        await store.createSession(session);
+        expect(await store.getSession('D20250701-0001')).to.deep.equal(dispenseSession('D20250701-0001'));
+        session.plan[0]!.drugName = '改过的名字';
+        const got = (await store.getSession('D20250701-0001'))!;
+        got.scans[0]!.withdrawn = true;
+        (got.order as DispenseOrder).patientName = '别人';
+        expect(await store.getSession('D20250701-0001')).to.deep.equal(dispenseSession('D20250701-0001'));
+        expect(await store.getSession('NOPE')).to.equal(undefined);
+      });
+
+      it('refuses a second session with the same id (SESSION_EXISTS) and keeps the first', async () => {
+        await store.createSession(dispenseSession('D1'));
+        const e = await tracegateError(store.createSession(receiptSession('D1')), 'SESSION_EXISTS');
+        expect(e.kind).to.equal('conflict');
+        expect(e.message).to.contain('D1');
+        expect((await store.getSession('D1'))?.kind).to.equal('dispense');
+      });
+
+      it('saves a new document when the version matches, bumps the version and returns the saved session', async () => {
+        const session = dispenseSession('D1');
+        await store.createSession(session);
+        const scan: SessionScan = {
+          seq: 3,
+          raw: traceCode(2),
+          traceCode: traceCode(2),
+          result: 'warning',
+          problem: { code: 'NEAR_EXPIRY', message: '近效期：2025-09-30 到期，请核对' },
+          assignments: [{ traceCode: traceCode(2), lineNo: 2, role: 'split', units: 2, stateAtScan: null, via: null }],
+          at: T1,
+          actor: '门诊药房-李四',
+          withdrawn: false,
+        };
+        const saved = await store.saveSession({ ...session, scans: [...session.scans, scan], location: '急诊药房' }, 1);
+        expect(saved.version).to.equal(2);
+        expect(saved.scans).to.have.length(3);
+        expect(await store.getSession('D1')).to.deep.equal(saved);
+        const cancelled = await store.saveSession({ ...saved, state: 'cancelled' }, 2);
+        expect(cancelled.version).to.equal(3);
+        expect(await store.getSession('D1')).to.deep.equal(cancelled);
+        expect(ids(await store.findSessions({ kind: 'dispense', state: 'cancelled' }))).to.deep.equal(['D1']);
+        expect(await store.findSessions({ kind: 'dispense', state: 'open' })).to.deep.equal([]);
+      });
+
+      it('refuses a save from a stale version (or of an unknown session) with StoreConflict(stale) naming no codes', async () => {
+        const session = dispenseSession('D1');
+        await store.createSession(session);
+        await store.saveSession({ ...session, location: '窗口1' }, 1);
+        const e = await storeConflict(store.saveSession({ ...session, location: '窗口2' }, 1));
+        expect(e.reason).to.equal('stale');
+        expect(e.traceCodes).to.deep.equal([]);
+        const stored = await store.getSession('D1');
+        expect(stored?.location).to.equal('窗口1');
+        expect(stored?.version).to.equal(2);
+        expect((await storeConflict(store.saveSession(dispenseSession('NOPE'), 1))).traceCodes).to.deep.equal([]);
+        expect(await store.getSession('NOPE')).to.equal(undefined);
+      });
+
+      it('lets exactly one of two saves from the same version win', async () => {
+        await withTwoHandles(async (a, b) => {
+          const session = dispenseSession('D1');
+          await a.createSession(session);
+          const results = await Promise.allSettled([
+            a.saveSession({ ...session, location: '窗口1' }, 1),
+            b.saveSession({ ...session, location: '窗口2' }, 1),
+          ]);
+          const won = results.filter((x): x is PromiseFulfilledResult<Session> => x.status === 'fulfilled');
+          const lost = results.filter((x): x is PromiseRejectedResult => x.status === 'rejected');
+          expect(won, JSON.stringify(results)).to.have.length(1);
+          expect(lost[0]?.reason).to.be.instanceOf(StoreConflict);
+          expect((lost[0]?.reason as StoreConflict).reason).to.equal('stale');
+          expect((lost[0]?.reason as StoreConflict).traceCodes).to.deep.equal([]);
+          expect(await a.getSession('D1')).to.deep.equal(won[0]?.value);
+          expect((await b.getSession('D1'))?.version).to.equal(2);
+        });
+      });
+
+      it('completes in one step: ledger changes, the session, business rows and audit entries', async () => {
+        const { session, receipts, changes } = await openDispense('D1');
+        const open = move(receipts[1]!.after, 'open', 'opened', { unitsRemaining: 28, ref: 'D1' });
+        const take = move(open.after, 'dispense_units', 'opened', { unitsRemaining: 26, units: 2, ref: 'D1' });
+        const rows = [
+          businessRow('D1-1', 'D1'),
+          businessRow('D1-2', 'D1', { payload: { fixmedins_hilist_name: '硝苯地平控释片', sel_retn_cnt: 2 } }),
+        ];
+        const audit = [
+          auditEntry('D1', {
+            action: 'override',
+            role: 'pharmacy-head',
+            actor: '药剂科-钱主任',
+            raw: null,
+            code: 'LINE_INCOMPLETE',
+            reason: '患者急需，第2行缺码（扫码枪故障）',
+          }),
+        ];
+        const saved = await store.completeSession(completed(session), 1, [changes[0]!, open, take], rows, audit);
+        expect(saved).to.deep.equal({ ...completed(session), version: 2 });
+        expect(await store.getSession('D1')).to.deep.equal(saved);
+        const packs = await store.getPacks([traceCode(1), traceCode(2)]);
+        expect(packs.get(traceCode(1))).to.deep.equal(changes[0]!.after);
+        expect(packs.get(traceCode(2))).to.deep.equal(take.after);
+        expect((await store.history(traceCode(2))).map((e) => e.action)).to.deep.equal([
+          'receive',
+          'open',
+          'dispense_units',
+        ]);
+        expect(await store.listBusinessRows('D1')).to.deep.equal(rows);
+        expect(await store.listAudit('D1')).to.deep.equal(audit);
+        expect(ids(await store.findSessions({ kind: 'dispense', state: 'completed' }))).to.deep.equal(['D1']);
+        expect(await store.listBusinessRows('D2')).to.deep.equal([]);
+      });
+
+      it('completes a session with no ledger changes, business rows or audit entries', async () => {
+        await store.createSession(dispenseSession('D1'));
+        const saved = await store.completeSession(completed(dispenseSession('D1')), 1, [], [], []);
+        expect(saved.version).to.equal(2);
+        expect((await store.getSession('D1'))?.state).to.equal('completed');
+      });
+
+      it('writes nothing when the ledger part conflicts: session still open, no business rows, no audit', async () => {
+        const { session, receipts, changes } = await openDispense('D1');
+        // Another window dispensed pack 1 first.
+        await store.commit([move(receipts[0]!.after, 'dispense', 'dispensed', { ref: 'D9' })]);
+        const e = await storeConflict(
+          store.completeSession(
+            completed(session),
+            1,
+            [changes[1]!, changes[0]!],
+            [businessRow('D1-1', 'D1')],
+            [auditEntry('D1')]
+          )
+        );
+        expect(e.reason).to.equal('stale');
+        expect(e.traceCodes).to.deep.equal([traceCode(1)]);
+        expect(await store.getSession('D1')).to.deep.equal(session);
+        expect((await store.getPacks([traceCode(2)])).get(traceCode(2))).to.deep.equal(receipts[1]!.after);
+        expect(await store.history(traceCode(2))).to.have.length(1);
+        expect(await store.history(traceCode(1))).to.have.length(2);
+        expect(await store.listBusinessRows('D1')).to.deep.equal([]);
+        expect(await store.listAudit('D1')).to.deep.equal([]);
+        // The same session completes once the window retries with fresh changes.
+        await store.completeSession(completed(session), 1, [changes[1]!], [businessRow('D1-1', 'D1')], []);
+        expect(await store.listBusinessRows('D1')).to.have.length(1);
+      });
+
+      it('refuses a second receipt of a pack inside a completion with StoreConflict(exists), and writes nothing', async () => {
+        await store.commit([receive(traceCode(7))]);
+        const receipt = receiptSession('R1');
+        await store.createSession(receipt);
+        const e = await storeConflict(
+          store.completeSession(completed(receipt), 1, [receive(traceCode(6)), receive(traceCode(7))], [], [])
+        );
+        expect(e.reason).to.equal('exists');
+        expect(e.traceCodes).to.deep.equal([traceCode(7)]);
+        expect((await store.getSession('R1'))?.state).to.equal('open');
+        expect((await store.getPacks([traceCode(6)])).size).to.equal(0);
+      });
+
+      it('refuses a business key already stored (BUSINESS_ROW_EXISTS) and writes nothing, not even the ledger changes', async () => {
+        const first = await openDispense('D1', [1]);
+        await store.completeSession(completed(first.session), 1, first.changes, [businessRow('KEY-1', 'D1')], []);
+        // A 250-pack receipt crosses the SQLite prepared-statement batch (200 rows) before the key fails.
+        const receipt = receiptSession('R1');
+        await store.createSession(receipt);
+        const codes = Array.from({ length: 250 }, (_, i) => traceCode(1_000 + i, '8200002'));
+        const e = await tracegateError(
+          store.completeSession(
+            completed(receipt),
+            1,
+            codes.map((c) => receive(c)),
+            [businessRow('KEY-2', 'R1', { infno: '3503' }), businessRow('KEY-1', 'R1', { infno: '3503' })],
+            [auditEntry('R1', { action: 'scan_warning' })]
+          ),
+          'BUSINESS_ROW_EXISTS'
+        );
+        expect(e.kind).to.equal('conflict');
+        expect(e.message).to.contain('KEY-1');
+        expect(e.details).to.deep.equal({ businessKeys: ['KEY-1'] });
+        expect((await store.getPacks(codes)).size).to.equal(0);
+        expect(await store.countByState()).to.deep.equal({ dispensed: 1 });
+        expect(await store.getSession('R1')).to.deep.equal(receipt);
+        expect(await store.listBusinessRows('R1')).to.deep.equal([]);
+        expect(await store.listAudit('R1')).to.deep.equal([]);
+        expect(await store.listBusinessRows('D1')).to.deep.equal([businessRow('KEY-1', 'D1')]);
+      });
+
+      it('refuses one business key twice in the same completion', async () => {
+        const { session, changes } = await openDispense('D1', [1]);
+        const e = await tracegateError(
+          store.completeSession(completed(session), 1, changes, [businessRow('K', 'D1'), businessRow('K', 'D1')], []),
+          'BUSINESS_ROW_EXISTS'
+        );
+        expect(e.details).to.deep.equal({ businessKeys: ['K'] });
+        expect((await store.getPacks([traceCode(1)])).get(traceCode(1))?.state).to.equal('in_stock');
+        expect((await store.getSession('D1'))?.state).to.equal('open');
+      });
+
+      it('refuses a completion from a stale session version with StoreConflict naming no codes, ledger untouched', async () => {
+        const { session, changes } = await openDispense('D1', [1]);
+        await store.saveSession({ ...session, location: '另一个窗口' }, 1);
+        const e = await storeConflict(
+          store.completeSession(completed(session), 1, changes, [businessRow('K', 'D1')], [auditEntry('D1')])
+        );
+        expect(e.reason).to.equal('stale');
+        expect(e.traceCodes).to.deep.equal([]);
+        expect((await store.getPacks([traceCode(1)])).get(traceCode(1))?.state).to.equal('in_stock');
+        expect(await store.getSession('D1')).to.deep.equal({ ...session, location: '另一个窗口', version: 2 });
+        expect(await store.listBusinessRows('D1')).to.deep.equal([]);
+        expect(await store.listAudit('D1')).to.deep.equal([]);
+      });
+
+      it('completes a session once when two windows complete it at the same time', async () => {
+        await withTwoHandles(async (a, b) => {
+          const r = receive(traceCode(1));
+          await a.commit([r]);
+          const session = dispenseSession('D1');
+          await a.createSession(session);
+          const done = (store: Store) =>
+            store.completeSession(
+              completed(session),
+              1,
+              [move(r.after, 'dispense', 'dispensed', { ref: 'D1' })],
+              [businessRow('D1-1', 'D1')],
+              [auditEntry('D1')]
+            );
+          const results = await Promise.allSettled([done(a), done(b)]);
+          const lost = results.filter((x): x is PromiseRejectedResult => x.status === 'rejected');
+          expect(lost, JSON.stringify(results)).to.have.length(1);
+          expect(lost[0]?.reason).to.be.instanceOf(StoreConflict);
+          expect((lost[0]?.reason as StoreConflict).traceCodes).to.deep.equal([]);
+          expect((await a.getSession('D1'))?.version).to.equal(2);
+          expect(await a.history(traceCode(1))).to.have.length(2);
+          expect(await a.listBusinessRows('D1')).to.have.length(1);
+          expect(await a.listAudit('D1')).to.have.length(1);
+        });
+      });
+
+      it('lets exactly one of two sessions dispensing the same pack from the same seq win; the loser writes nothing', async () => {
+        await withTwoHandles(async (a, b) => {
+          const r = receive(traceCode(1));
+          await a.commit([r]);
+          const s1 = dispenseSession('D1');
+          const s2 = dispenseSession('D2', { location: '门诊西药房 5号窗口' });
+          await a.createSession(s1);
+          await b.createSession(s2);
+          const done = (store: Store, s: Session, window: string) =>
+            store.completeSession(
+              completed(s),
+              1,
+              [move(r.after, 'dispense', 'dispensed', { ref: s.id, actor: window })],
+              [businessRow(`${s.id}-1`, s.id)],
+              [auditEntry(s.id, { actor: window })]
+            );
+          const results = await Promise.allSettled([done(a, s1, '窗口3'), done(b, s2, '窗口5')]);
+          const lost = results.filter((x): x is PromiseRejectedResult => x.status === 'rejected');
+          expect(lost, JSON.stringify(results)).to.have.length(1);
+          expect(lost[0]?.reason).to.be.instanceOf(StoreConflict);
+          expect((lost[0]?.reason as StoreConflict).reason).to.equal('stale');
+          expect((lost[0]?.reason as StoreConflict).traceCodes).to.deep.equal([traceCode(1)]);
+          const [winner, loser] = results[0]?.status === 'fulfilled' ? [s1, s2] : [s2, s1];
+          expect((await a.getSession(winner.id))?.state).to.equal('completed');
+          expect(await a.getSession(loser.id)).to.deep.equal(loser);
+          expect(await a.listBusinessRows(winner.id)).to.have.length(1);
+          expect(await a.listBusinessRows(loser.id)).to.deep.equal([]);
+          expect(await a.listAudit(loser.id)).to.deep.equal([]);
+          const history = await a.history(traceCode(1));
+          expect(history).to.have.length(2);
+          expect(history[1]?.ref).to.equal(winner.id);
+        });
+      });
+
+      it('finds sessions by kind with state, prescription, visit and id (all must match), oldest first', async () => {
+        const at = (minute: number) => `2025-07-01T08:${String(minute).padStart(2, '0')}:00.000Z`;
+        const order = (prescriptionNo: string, visitNo: string) => ({
+          ...(dispenseSession('x').order as DispenseOrder),
+          prescriptionNo,
+          visitNo,
+        });
+        const sessions = [
+          dispenseSession('D-b', { createdAt: at(10), order: order('CF1', 'MZ1') }),
+          dispenseSession('D-2', { createdAt: at(20), order: order('CF1', 'MZ2'), state: 'completed' }),
+          dispenseSession('D-3', { createdAt: at(5), order: order('CF2', 'MZ1') }),
+          // Same millisecond as D-b: ties go by id, upper case first.
+          dispenseSession('D-A', { createdAt: at(10), order: order('CF3', 'MZ3') }),
+          returnSession('T-1', { createdAt: at(30) }),
+          receiptSession('R-1', { createdAt: at(1) }),
+        ];
+        for (const x of sessions) {
+          await store.createSession(x);
+        }
+        const find = async (q: Parameters<Store['findSessions']>[0]) => ids(await store.findSessions(q));
+        expect(await find({ kind: 'dispense' })).to.deep.equal(['D-3', 'D-A', 'D-b', 'D-2']);
+        expect(await find({ kind: 'dispense', state: 'open' })).to.deep.equal(['D-3', 'D-A', 'D-b']);
+        expect(await find({ kind: 'dispense', prescriptionNo: 'CF1' })).to.deep.equal(['D-b', 'D-2']);
+        expect(await find({ kind: 'dispense', visitNo: 'MZ1' })).to.deep.equal(['D-3', 'D-b']);
+        expect(await find({ kind: 'dispense', state: 'completed', prescriptionNo: 'CF1' })).to.deep.equal(['D-2']);
+        expect(await find({ kind: 'dispense', prescriptionNo: 'CF1', visitNo: 'MZ1' })).to.deep.equal(['D-b']);
+        expect(await find({ kind: 'dispense', id: 'D-2' })).to.deep.equal(['D-2']);
+        expect(await find({ kind: 'dispense', id: 'D-2', state: 'open' })).to.deep.equal([]);
+        expect(await find({ kind: 'return', id: 'D-2' })).to.deep.equal([]);
+        expect(await find({ kind: 'return', prescriptionNo: 'CF202507010001' })).to.deep.equal(['T-1']);
+        expect(await find({ kind: 'receipt' })).to.deep.equal(['R-1']);
+        expect(await find({ kind: 'receipt', prescriptionNo: 'CF202507010001' })).to.deep.equal([]);
+        expect(await find({ kind: 'dispense', prescriptionNo: 'NOPE' })).to.deep.equal([]);
+        // Whole documents come back, and the filter columns follow every save.
+        expect(await store.findSessions({ kind: 'return' })).to.deep.equal([sessions[4]]);
+        await store.saveSession({ ...sessions[0]!, state: 'completed', order: order('CF9', 'MZ9') }, 1);
+        expect(await find({ kind: 'dispense', state: 'completed' })).to.deep.equal(['D-b', 'D-2']);
+        expect(await find({ kind: 'dispense', prescriptionNo: 'CF9', visitNo: 'MZ9' })).to.deep.equal(['D-b']);
+        expect(await find({ kind: 'dispense', prescriptionNo: 'CF1' })).to.deep.equal(['D-2']);
+      });
+
+      it('appends audit entries and lists them per session in the order written', async () => {
+        const a1 = auditEntry('D1');
+        const a2 = auditEntry('D2', { action: 'scan_withdrawn', reason: '撤销扫码' });
+        const a3 = auditEntry('D1', { role: null, raw: null, traceCode: traceCode(3), code: null, reason: '取消' });
+        const a4 = auditEntry(null, { action: 'session_cancelled' });
+        await store.appendAudit([a1, a2, a3, a4]);
+        await store.appendAudit([]);
+        const a5 = auditEntry('D1', {
+          action: 'scan_warning',
+          raw: `]d2${traceCode(5)}\u001d10批号A2501`,
+          reason: '近效期'.repeat(400),
+        });
+        await store.appendAudit([a5]);
+        expect(await store.listAudit('D1')).to.deep.equal([a1, a3, a5]);
+        expect(await store.listAudit('D2')).to.deep.equal([a2]);
+        expect(await store.listAudit('NOPE')).to.deep.equal([]);
+      });
+    });
+
     describe('store', () => {
-      it('truncateAll removes every drug, relation, pack and event', async () => {
+      it('truncateAll removes every drug, relation, pack, event, session, business row and audit entry', async () => {
         await store.saveDrugs(
           [drugDraft('Y0001', { prefixes: [{ prefix: '8100001', packLevel: 1, unitCount: 1 }] })],
           change
         );
         await store.saveRelations([relation(traceCode(1, '8100003'), traceCode(1))]);
-        await store.commit([receive(traceCode(1))]);
+        const r = receive(traceCode(1));
+        await store.commit([r]);
+        await store.createSession(dispenseSession('D1'));
+        await store.completeSession(
+          completed(dispenseSession('D1')),
+          1,
+          [move(r.after, 'dispense', 'dispensed')],
+          [businessRow('K1', 'D1')],
+          [auditEntry('D1')]
+        );
+        await store.appendAudit([auditEntry('D1')]);
         await store.truncateAll();
         expect(await store.listDrugs()).to.deep.equal([]);
         expect(await store.drugHistory('Y0001')).to.deep.equal([]);
@@ -609,6 +980,13 @@ export function storeContract(
         expect(await store.parentOf(traceCode(1))).to.equal(undefined);
         expect(await store.countByState()).to.deep.equal({});
         expect(await store.history(traceCode(1))).to.deep.equal([]);
+        expect(await store.getSession('D1')).to.equal(undefined);
+        expect(await store.findSessions({ kind: 'dispense' })).to.deep.equal([]);
+        expect(await store.listBusinessRows('D1')).to.deep.equal([]);
+        expect(await store.listAudit('D1')).to.deep.equal([]);
+        // The business key is free again.
+        await store.createSession(dispenseSession('D1'));
+        await store.completeSession(completed(dispenseSession('D1')), 1, [], [businessRow('K1', 'D1')], []);
       });
     });
   });

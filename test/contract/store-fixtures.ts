@@ -2,6 +2,8 @@
 import type { DrugDraft } from '../../core/catalog/drug.js';
 import type { PackageRelation } from '../../core/hierarchy/package-relation.js';
 import type { LedgerAction, LedgerChange, Pack, PackState } from '../../core/ledger/pack.js';
+import type { AuditEntry, BusinessRow } from '../../core/window/business-row.js';
+import type { Session } from '../../core/window/session.js';
 
 export const T0 = '2025-07-01T08:00:00.000Z';
 export const T1 = '2025-07-01T09:30:00.000Z';
@@ -111,4 +113,162 @@ export function relation(
   overrides: Partial<PackageRelation> = {}
 ): PackageRelation {
   return { parentCode, childCode, parentLevel: 3, childLevel: 1, parentStatus: 'normal', ...overrides };
+}
+
+/**
+ * An open outpatient dispense session as the window keeps it: a two-line prescription (one whole pack, one
+ * line with a 拆零 remainder), one accepted scan and one refused scan with its reason, Chinese everywhere.
+ */
+export function dispenseSession(id: string, overrides: Partial<Session> = {}): Session {
+  return {
+    id,
+    kind: 'dispense',
+    state: 'open',
+    location: '门诊西药房 3号窗口',
+    createdAt: T0,
+    createdBy: '门诊药房-李四',
+    order: {
+      prescriptionNo: 'CF202507010001',
+      visitNo: 'MZ20250701-0088',
+      insuranceVisitId: 'MDTRT-3301-0001',
+      patientId: 'P000123',
+      patientName: '王小明',
+      settlementType: 'insured',
+      settlementId: 'SETL-0001',
+      doctorName: '赵医生',
+      lines: [
+        { lineNo: 1, hisDrugCode: 'Y0001', quantity: 1, unit: '盒' },
+        { lineNo: 2, hisDrugCode: 'Y0002', quantity: 30, unit: '片' },
+      ],
+    },
+    plan: [
+      {
+        lineNo: 1,
+        hisDrugCode: 'Y0001',
+        drugName: '阿莫西林胶囊',
+        exempt: false,
+        packs: 1,
+        splitUnits: 0,
+        unitsPerPack: 24,
+        lot: null,
+        expiry: null,
+      },
+      {
+        lineNo: 2,
+        hisDrugCode: 'Y0002',
+        drugName: '硝苯地平控释片',
+        exempt: false,
+        packs: 1,
+        splitUnits: 2,
+        unitsPerPack: 28,
+        lot: null,
+        expiry: null,
+      },
+    ],
+    scans: [
+      {
+        seq: 1,
+        raw: `]d2${traceCode(1)}`,
+        traceCode: traceCode(1),
+        result: 'accepted',
+        problem: null,
+        assignments: [
+          { traceCode: traceCode(1), lineNo: 1, role: 'whole', units: null, stateAtScan: 'in_stock', via: null },
+        ],
+        at: T0,
+        actor: '门诊药房-李四',
+        withdrawn: false,
+      },
+      {
+        seq: 2,
+        raw: '6901234567892',
+        traceCode: null,
+        result: 'rejected',
+        problem: { code: 'NOT_A_TRACE_CODE', message: '扫到的是商品条码（69码），请扫描药品追溯码' },
+        assignments: [],
+        at: T0,
+        actor: '门诊药房-李四',
+        withdrawn: false,
+      },
+    ],
+    completedAt: null,
+    completedBy: null,
+    override: null,
+    version: 1,
+    ...overrides,
+  };
+}
+
+export function receiptSession(id: string, overrides: Partial<Session> = {}): Session {
+  return {
+    ...dispenseSession(id),
+    kind: 'receipt',
+    location: '西药库',
+    createdBy: '药库-张三',
+    order: {
+      deliveryNo: 'PS-20250701-017',
+      supplier: '国药控股浙江有限公司',
+      lines: [{ lineNo: 1, hisDrugCode: 'Y0001', lot: '批号A2501', expiry: '2027-06-30', quantity: 250 }],
+    },
+    scans: [],
+    ...overrides,
+  };
+}
+
+export function returnSession(id: string, overrides: Partial<Session> = {}): Session {
+  return {
+    ...dispenseSession(id),
+    kind: 'return',
+    order: {
+      dispenseId: 'D-0001',
+      prescriptionNo: 'CF202507010001',
+      visitNo: null,
+      reason: '患者过敏，退回未拆封药品',
+      lines: [{ lineNo: 1, hisDrugCode: 'Y0001', quantity: 1 }],
+    },
+    scans: [],
+    ...overrides,
+  };
+}
+
+/** The session a completion hands to the store: completed by the pharmacist at T1. */
+export function completed(session: Session, overrides: Partial<Session> = {}): Session {
+  return { ...session, state: 'completed', completedAt: T1, completedBy: '门诊药房-李四', ...overrides };
+}
+
+/** A 3505 sale row for the insurance relay. */
+export function businessRow(businessKey: string, sessionId: string, overrides: Partial<BusinessRow> = {}): BusinessRow {
+  return {
+    infno: '3505',
+    businessKey,
+    sessionId,
+    payload: {
+      med_list_codg: 'XC01AAY0001',
+      fixmedins_hilist_id: 'Y0001',
+      fixmedins_hilist_name: '阿莫西林胶囊',
+      rx_flag: '1',
+      sel_retn_cnt: 1,
+      sel_retn_time: '2025-07-01 17:30:00',
+      drug_trac_info: [{ drug_trac_codg: traceCode(1) }],
+      psn_name: '王小明',
+      memo: null,
+    },
+    createdAt: T1,
+    ...overrides,
+  };
+}
+
+export function auditEntry(sessionId: string | null, overrides: Partial<AuditEntry> = {}): AuditEntry {
+  return {
+    at: T0,
+    actor: '门诊药房-李四',
+    role: 'pharmacist',
+    action: 'scan_refused',
+    sessionId,
+    raw: '6901234567892',
+    traceCode: null,
+    code: 'NOT_A_TRACE_CODE',
+    reason: '扫到的是商品条码（69码），请扫描药品追溯码',
+    ...overrides,
+  };
 }

@@ -8,15 +8,30 @@ import { batchLimits } from '../../../adapters/store/batching.js';
 import { bulkInsertStatements } from '../../../adapters/store/bulk-insert.js';
 import { knexClientOf, StoreDialects, type StoreDialect } from '../../../adapters/store/knex-config.js';
 import { guardedPackUpdate } from '../../../adapters/store/knex-ledger.js';
-import { eventValues, packValues } from '../../../adapters/store/row-mappers.js';
-import { EVENT_COLUMNS, PACK_COLUMNS, TABLES } from '../../../adapters/store/tables.js';
+import { guardedSessionUpdate } from '../../../adapters/store/knex-sessions.js';
+import {
+  auditValues,
+  businessRowValues,
+  eventValues,
+  packValues,
+  sessionValues,
+} from '../../../adapters/store/row-mappers.js';
+import {
+  AUDIT_COLUMNS,
+  BUSINESS_ROW_COLUMNS,
+  EVENT_COLUMNS,
+  PACK_COLUMNS,
+  SESSION_COLUMNS,
+  TABLES,
+} from '../../../adapters/store/tables.js';
 import { foundationSchema } from '../../../migrations/0001-foundation.js';
+import { windowSessionsSchema } from '../../../migrations/0002-window-sessions.js';
 import { MIGRATION_TABLE, migrations } from '../../../migrations/index.js';
-import { move, receive, traceCode } from '../../contract/store-fixtures.js';
+import { auditEntry, businessRow, dispenseSession, move, receive, traceCode } from '../../contract/store-fixtures.js';
 
 const ORACLE_MAX_IDENTIFIER = 30;
 
-/** The constraint and index names 0001-foundation must create, no more and no fewer. */
+/** The constraint and index names the migrations must create, no more and no fewer. */
 const expectedNames = [
   'tg_drugs_pk',
   'tg_drug_prefixes_pk',
@@ -32,7 +47,23 @@ const expectedNames = [
   'tg_packs_pk',
   'tg_packs_drug_state_idx',
   'tg_pack_events_pk',
-].sort();
+  // 0002-window-sessions
+  'tg_sessions_pk',
+  'tg_sessions_rx_idx',
+  'tg_sessions_visit_idx',
+  'tg_sessions_state_idx',
+  'tg_business_rows_pk',
+  'tg_business_rows_key_uq',
+  'tg_business_rows_session_idx',
+  'tg_audit_pk',
+  'tg_audit_session_idx',
+  'tg_audit_trace_idx',
+];
+
+/** SQL Server also names the default constraint of tg_business_rows.state (the others have no such object). */
+function expectedNamesFor(dialect: StoreDialect): string[] {
+  return [...expectedNames, ...(dialect === 'mssql' ? ['tg_business_rows_state_df'] : [])].sort();
+}
 
 /** Bind parameters per statement each server accepts. */
 const maxBindings: Record<StoreDialect, number> = {
@@ -43,17 +74,38 @@ const maxBindings: Record<StoreDialect, number> = {
   oracle: 65_535,
 };
 
-/** How each dialect spells the key column, the human-text column and the JSON column. */
-const expectedTypes: Record<StoreDialect, { traceCode: string; name: string; details: string }> = {
-  sqlite: { traceCode: 'varchar(100) not null', name: 'varchar(200) not null', details: 'text' },
-  postgres: { traceCode: 'varchar(100) not null', name: 'varchar(200) not null', details: 'text' },
-  mysql: { traceCode: 'varchar(100) not null', name: 'varchar(200) not null', details: 'mediumtext' },
+/** How each dialect spells the key column, the human-text column, the JSON column and a numbered key. */
+const expectedTypes: Record<StoreDialect, { traceCode: string; name: string; details: string; serial: string }> = {
+  sqlite: {
+    traceCode: 'varchar(100) not null',
+    name: 'varchar(200) not null',
+    details: 'text',
+    serial: 'integer not null',
+  },
+  postgres: {
+    traceCode: 'varchar(100) not null',
+    name: 'varchar(200) not null',
+    details: 'text',
+    serial: 'bigserial not null',
+  },
+  mysql: {
+    traceCode: 'varchar(100) not null',
+    name: 'varchar(200) not null',
+    details: 'mediumtext',
+    serial: 'bigint unsigned auto_increment not null',
+  },
   mssql: {
     traceCode: 'nvarchar(100) collate Latin1_General_100_BIN2 not null',
     name: 'nvarchar(200) not null',
     details: 'nvarchar(max)',
+    serial: 'bigint identity(1,1) not null',
   },
-  oracle: { traceCode: 'varchar2(100 char) not null', name: 'varchar2(200 char) not null', details: 'clob' },
+  oracle: {
+    traceCode: 'varchar2(100 char) not null',
+    name: 'varchar2(200 char) not null',
+    details: 'clob',
+    serial: 'number(19) not null',
+  },
 };
 
 const Q = '[`"\\[]'; // opening quote of an identifier in any dialect
@@ -63,8 +115,9 @@ function offlineKnex(dialect: StoreDialect): Knex {
   return knexFactory({ client: knexClientOf[dialect], useNullAsDefault: true });
 }
 
+/** Every migration in order, as one chain. */
 function compileDdl(dialect: StoreDialect): string[] {
-  return foundationSchema(offlineKnex(dialect).schema, dialect)
+  return windowSessionsSchema(foundationSchema(offlineKnex(dialect).schema, dialect), dialect)
     .toSQL()
     .map((s) => s.sql);
 }
@@ -77,7 +130,8 @@ function identifiers(sql: string): string[] {
 function columnDefinition(ddl: string[], table: string, column: string): string {
   const create = ddl.find((s) => new RegExp(`^create table ${Q}${table}${E}`, 'i').test(s));
   expect(create, `create table ${table}`).to.be.a('string');
-  const m = new RegExp(`${Q}${column}${E} ([^,]+?)(?=, |\\)$)`).exec(create!);
+  // Commas inside parentheses (identity(1,1)) belong to the definition.
+  const m = new RegExp(`${Q}${column}${E} ((?:[^,(]|\\([^)]*\\))+?)(?=, |\\)$)`).exec(create!);
   expect(m, `${table}.${column}`).to.not.equal(null);
   return m![1]!;
 }
@@ -113,6 +167,12 @@ function keys(ddl: string[]): { table: string; columns: string[] }[] {
     for (const m of s.matchAll(/primary key \(([^)]*)\)/gi)) {
       out.push({ table, columns: cols(m[1]!) });
     }
+    // Unique constraints: `add constraint x unique (…)` (PostgreSQL, Oracle), `add unique x(…)` (MySQL).
+    for (const m of s.matchAll(
+      new RegExp(`add (?:constraint ${Q}\\w+${E} unique ?|unique ${Q}\\w+${E})\\(([^)]*)\\)`, 'gi')
+    )) {
+      out.push({ table, columns: cols(m[1]!) });
+    }
     for (const m of s.matchAll(
       new RegExp(
         `(?:create (?:unique )?index ${Q}\\w+${E} on ${Q}\\w+${E} ?|add (?:unique )?index ${Q}\\w+${E})\\(([^)]*)\\)`,
@@ -127,7 +187,7 @@ function keys(ddl: string[]): { table: string; columns: string[] }[] {
 
 describe('DDL generation (offline, all dialects)', () => {
   it('keeps migration bookkeeping names within Oracle’s 30 characters', () => {
-    expect(migrations.map((m) => m.name)).to.deep.equal(['0001-foundation']);
+    expect(migrations.map((m) => m.name)).to.deep.equal(['0001-foundation', '0002-window-sessions']);
     // knex creates these two tables itself (as in knex/lib/migrations/migrate/table-creator.js); on Oracle
     // their auto-increment columns add a sequence and a trigger named after the table.
     // Offline, knex cannot ask the server for its version; 11.2 is the oldest we promise to support.
@@ -157,8 +217,8 @@ describe('DDL generation (offline, all dialects)', () => {
       const ddl = compileDdl(dialect);
       const all = ddl.join(';\n');
 
-      it('compiles 0001-foundation without a connection', () => {
-        expect(ddl.length).to.be.greaterThan(6);
+      it('compiles every migration without a connection', () => {
+        expect(ddl.length).to.be.greaterThan(9);
         for (const table of Object.values(TABLES)) {
           expect(all).to.match(new RegExp(`create table ${Q}${table}${E}`, 'i'));
         }
@@ -172,16 +232,23 @@ describe('DDL generation (offline, all dialects)', () => {
 
       it('names every primary key, foreign key and index', () => {
         const count = (re: RegExp) => (all.match(re) ?? []).length;
-        expect(count(/primary key/gi)).to.equal(7);
-        expect(count(new RegExp(`constraint ${Q}\\w+${E} primary key`, 'gi'))).to.equal(7);
+        expect(count(/primary key/gi)).to.equal(10);
+        expect(count(new RegExp(`constraint ${Q}\\w+${E} primary key`, 'gi'))).to.equal(10);
         expect(count(/foreign key/gi)).to.equal(3);
         expect(count(new RegExp(`constraint ${Q}\\w+${E} foreign key`, 'gi'))).to.equal(3);
-        expect(count(/(create|add) (unique )?index/gi)).to.equal(4);
-        expect(count(new RegExp(`(create (unique )?index|add (unique )?index) ${Q}\\w+${E}`, 'gi'))).to.equal(4);
+        expect(count(/(create|add) index/gi)).to.equal(10);
+        expect(count(new RegExp(`(create index|add index) ${Q}\\w+${E}`, 'gi'))).to.equal(10);
+        // One unique constraint (tg_business_rows.business_key), spelled four ways.
+        expect(count(/create unique index|add unique|add constraint \S+ unique/gi)).to.equal(1);
+        expect(
+          count(new RegExp(`(create unique index|add unique|add constraint) ${Q}\\w+${E}( unique)?`, 'gi'))
+        ).to.be.at.least(1);
         // knex turns an options object it does not understand into an alias ("as `constraintName`").
         expect(all).to.not.match(/ as /i);
-        const named = [...all.matchAll(new RegExp(`(?:constraint|index) ${Q}(\\w+)${E}`, 'gi'))].map((m) => m[1]!);
-        expect([...new Set(named)].sort()).to.deep.equal(expectedNames);
+        const named = [...all.matchAll(new RegExp(`(?:constraint|index|add unique) ${Q}(\\w+)${E}`, 'gi'))].map(
+          (m) => m[1]!
+        );
+        expect([...new Set(named)].sort()).to.deep.equal(expectedNamesFor(dialect));
       });
 
       it('gives key, text and JSON columns the expected types', () => {
@@ -192,12 +259,38 @@ describe('DDL generation (offline, all dialects)', () => {
         expect(columnDefinition(ddl, 'tg_drugs', 'name')).to.equal(types.name);
         expect(columnDefinition(ddl, 'tg_pack_events', 'details')).to.equal(types.details);
         expect(columnDefinition(ddl, 'tg_pack_events', 'occurred_at')).to.match(/^n?varchar2?\(30( char)?\)/);
+        expect(columnDefinition(ddl, 'tg_sessions', 'doc')).to.equal(`${types.details} not null`);
+        expect(columnDefinition(ddl, 'tg_business_rows', 'payload')).to.equal(`${types.details} not null`);
+        expect(columnDefinition(ddl, 'tg_audit', 'raw')).to.equal(types.details);
+        expect(columnDefinition(ddl, 'tg_audit', 'reason')).to.equal(types.details);
+        expect(columnDefinition(ddl, 'tg_audit', 'trace_code')).to.equal(types.traceCode.replace(/ not null$/, ''));
+        expect(columnDefinition(ddl, 'tg_sessions', 'version')).to.match(/^int(eger)? not null$/);
+        expect(columnDefinition(ddl, 'tg_business_rows', 'id')).to.equal(types.serial);
+        expect(columnDefinition(ddl, 'tg_audit', 'id')).to.equal(types.serial);
+        expect(columnDefinition(ddl, 'tg_business_rows', 'state')).to.match(/default 'pending'/i);
+      });
+
+      it('numbers tg_business_rows and tg_audit without knex’s increments()', () => {
+        const oracleSql = ddl.filter((s) => /^create (sequence|or replace trigger)/.test(s));
+        if (dialect !== 'oracle') {
+          expect(oracleSql).to.deep.equal([]);
+          return;
+        }
+        // Oracle 11.2 has no identity columns: a sequence and a trigger per table, named within 30 characters.
+        expect(oracleSql).to.deep.equal([
+          'create sequence "tg_business_rows_seq"',
+          'create or replace trigger "tg_business_rows_id_trg" before insert on "tg_business_rows" for each row ' +
+            'when (new."id" is null) begin :new."id" := "tg_business_rows_seq".nextval; end;',
+          'create sequence "tg_audit_seq"',
+          'create or replace trigger "tg_audit_id_trg" before insert on "tg_audit" for each row ' +
+            'when (new."id" is null) begin :new."id" := "tg_audit_seq".nextval; end;',
+        ]);
       });
 
       it('keeps keys indexable: ≤ 191 characters per MySQL column, ≤ 900 bytes per SQL Server key', () => {
         const lengths = columnLengths(ddl);
         const found = keys(ddl);
-        expect(found.length).to.equal(11);
+        expect(found.length).to.equal(21);
         for (const key of found) {
           const columns = key.columns.map((c) => lengths.get(key.table)?.get(c) ?? 0);
           for (const chars of columns) {
@@ -223,6 +316,13 @@ describe('DDL generation (offline, all dialects)', () => {
         for (const [table, columns, rows] of [
           [TABLES.packs, PACK_COLUMNS, changes.map((c) => packValues(c.after))],
           [TABLES.events, EVENT_COLUMNS, changes.map((c) => eventValues(c.event))],
+          [TABLES.sessions, SESSION_COLUMNS, changes.map((_, i) => sessionValues(dispenseSession(`S${i}`)))],
+          [
+            TABLES.businessRows,
+            BUSINESS_ROW_COLUMNS,
+            changes.map((_, i) => businessRowValues(businessRow(`K${i}`, 'S1'))),
+          ],
+          [TABLES.audit, AUDIT_COLUMNS, changes.map(() => auditValues(auditEntry('S1')))],
         ] as const) {
           const statements = [...bulkInsertStatements(dialect, table, columns, rows)];
           let total = 0;
@@ -259,6 +359,28 @@ describe('DDL generation (offline, all dialects)', () => {
         /^update "tg_packs" set "his_drug_code" = :1, .* where "trace_code" = :10 and "seq" = :11$/
       );
       expect(native.bindings.slice(-2)).to.deep.equal([traceCode(1), 1]);
+    });
+
+    it('guards a session save by id and version and reads the row count back (mssql)', () => {
+      const session = dispenseSession('D20250701-0001');
+      const native = guardedSessionUpdate(offlineKnex('mssql'), { ...session, version: 4 }, 3)
+        .toSQL()
+        .toNative();
+      expect(native.sql).to.match(
+        /^update \[tg_sessions\] set \[state\] = @p0, .* where \[id\] = @p9 and \[version\] = @p10;select @@rowcount$/
+      );
+      expect(native.bindings.slice(-2)).to.deep.equal(['D20250701-0001', 3]);
+    });
+
+    it('guards a session save by id and version (oracle)', () => {
+      const session = dispenseSession('D20250701-0001');
+      const native = guardedSessionUpdate(offlineKnex('oracle'), { ...session, version: 4 }, 3)
+        .toSQL()
+        .toNative();
+      expect(native.sql).to.match(
+        /^update "tg_sessions" set "state" = :1, .*"doc" = :9 where "id" = :10 and "version" = :11$/
+      );
+      expect(native.bindings.slice(-2)).to.deep.equal(['D20250701-0001', 3]);
     });
 
     it('inserts packs as multi-row VALUES of at most 2,100 parameters (mssql)', () => {

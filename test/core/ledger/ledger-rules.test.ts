@@ -42,7 +42,7 @@ describe('ledger rules (state machine)', () => {
     expect(e.message)
       .to.contain(code)
       .and.contain('已发药')
-      .and.contain('2026-11-22 08:15')
+      .and.contain('2026-11-22 16:15')
       .and.contain('门诊西药房')
       .and.contain('RX20261122001');
   });

@@ -1,0 +1,116 @@
+import { Router } from 'express';
+import type { Request } from 'express';
+import type { SessionSummary } from '../../../core/window/line-progress.js';
+import type { Session, SessionKind } from '../../../core/window/session.js';
+import type { WindowActor, WindowService } from '../../../core/window/window-service.js';
+import { notFound } from '../../../core/errors.js';
+import type { bearerAuth } from '../bearer-auth.js';
+import { principalOf } from '../bearer-auth.js';
+import { parseBody } from '../parse-body.js';
+import { cancelBody, completeBody, dispenseBody, receiptBody, returnBody, scanBody } from '../window-bodies.js';
+
+function actorOf(req: Request, location?: string): WindowActor {
+  const p = principalOf(req);
+  return { actor: p.name, roles: p.roles, location: location ?? null };
+}
+
+export function presentSession(session: Session, summary: SessionSummary): Record<string, unknown> {
+  return {
+    id: session.id,
+    kind: session.kind,
+    state: session.state,
+    location: session.location,
+    createdAt: session.createdAt,
+    createdBy: session.createdBy,
+    order: session.order,
+    lines: session.plan,
+    progress: summary.progress,
+    complete: summary.complete,
+    problems: summary.problems,
+    scans: session.scans,
+    completedAt: session.completedAt,
+    completedBy: session.completedBy,
+    override: session.override,
+  };
+}
+
+/** Receipt, dispense and return sessions share one shape: open, scan, take back, complete, cancel, read. */
+export function windowRoutes(window: WindowService, auth: ReturnType<typeof bearerAuth>): Router {
+  const r = Router();
+  const staff = auth.require('pharmacist', 'pharmacy-head', 'integration');
+  const kinds: { path: string; kind: SessionKind; open: (req: Request) => Promise<Session> }[] = [
+    {
+      path: 'receipts',
+      kind: 'receipt',
+      open: (req) => {
+        const { location, ...order } = parseBody(receiptBody, req.body);
+        return window.openReceipt(order, actorOf(req, location));
+      },
+    },
+    {
+      path: 'dispenses',
+      kind: 'dispense',
+      open: (req) => {
+        const { location, ...order } = parseBody(dispenseBody, req.body);
+        return window.openDispense(order, actorOf(req, location));
+      },
+    },
+    {
+      path: 'returns',
+      kind: 'return',
+      open: (req) => {
+        const { location, ...order } = parseBody(returnBody, req.body);
+        return window.openReturn(order, actorOf(req, location));
+      },
+    },
+  ];
+  for (const { path, kind, open } of kinds) {
+    /** The session, checked to be of this path's kind (a dispense id under /returns is not found). */
+    const load = async (id: string) => {
+      const found = await window.get(id);
+      if (found.session.kind !== kind) {
+        throw notFound('SESSION_NOT_FOUND', `会话 ${id} 不存在`, { sessionId: id });
+      }
+      return found;
+    };
+    r.post(`/${path}`, staff, async (req, res) => {
+      const session = await open(req);
+      const { summary } = await window.get(session.id);
+      res.status(201).json(presentSession(session, summary));
+    });
+    r.get(`/${path}/:id`, async (req, res) => {
+      const { session, summary } = await load(String(req.params.id));
+      res.json(presentSession(session, summary));
+    });
+    r.post(`/${path}/:id/scans`, staff, async (req, res) => {
+      await load(String(req.params.id));
+      const { scan } = parseBody(scanBody, req.body);
+      const outcome = await window.scan(String(req.params.id), scan, actorOf(req));
+      res.json({
+        ...outcome,
+        progress: outcome.summary.progress,
+        complete: outcome.summary.complete,
+        summary: undefined,
+      });
+    });
+    r.delete(`/${path}/:id/scans/:code`, staff, async (req, res) => {
+      await load(String(req.params.id));
+      const { session, summary } = await window.withdraw(String(req.params.id), String(req.params.code), actorOf(req));
+      res.json(presentSession(session, summary));
+    });
+    r.post(`/${path}/:id/complete`, staff, async (req, res) => {
+      await load(String(req.params.id));
+      const { override } = parseBody(completeBody, req.body);
+      const { session, summary } = await window.complete(String(req.params.id), actorOf(req), override);
+      res.json(presentSession(session, summary));
+    });
+    r.post(`/${path}/:id/cancel`, staff, async (req, res) => {
+      await load(String(req.params.id));
+      const { reason } = parseBody(cancelBody, req.body);
+      const session = await window.cancel(String(req.params.id), actorOf(req), reason);
+      const { summary } = await window.get(session.id);
+      res.json(presentSession(session, summary));
+    });
+  }
+  return r;
+}

@@ -9,7 +9,7 @@ import type { LedgerStore } from '../ports/ledger-store.js';
 import { StoreConflict } from '../ports/ledger-store.js';
 import type { RelationStore } from '../ports/relation-store.js';
 import type { SessionStore } from '../ports/session-store.js';
-import type { AuditEntry } from './business-row.js';
+import type { AuditEntry, BusinessRow } from './business-row.js';
 import type {
   DispenseOrder,
   ReceiptOrder,
@@ -85,6 +85,12 @@ export class WindowService {
   async get(id: string): Promise<{ session: Session; summary: SessionSummary }> {
     const session = await this.load(id);
     return { session, summary: sessionSummary(session, this.policy) };
+  }
+
+  /** What a session left behind: the audit trail and the business rows for the insurance relay. */
+  async trail(id: string): Promise<{ audit: AuditEntry[]; businessRows: BusinessRow[] }> {
+    const [audit, businessRows] = await Promise.all([this.store.listAudit(id), this.store.listBusinessRows(id)]);
+    return { audit, businessRows };
   }
 
   /** Decide one scan and keep it. Never throws for a bad scan: the refusal is the answer. */

@@ -80,7 +80,7 @@ export function windowRoutes(window: WindowService, auth: ReturnType<typeof bear
     });
     r.get(`/${path}/:id`, async (req, res) => {
       const { session, summary } = await load(String(req.params.id));
-      res.json(presentSession(session, summary));
+      res.json({ ...presentSession(session, summary), ...(await window.trail(session.id)) });
     });
     r.post(`/${path}/:id/scans`, staff, async (req, res) => {
       await load(String(req.params.id));

@@ -226,6 +226,46 @@ describe('pharmacy window over HTTP (seed scenarios and every refusal)', () => {
     expect((await scan('dispenses', id, code('8101001', 21))).error?.code ?? 'none').to.equal('SESSION_CLOSED');
   });
 
+  it('leaves an audit trail of refusals and overrides, and the business rows the insurance relay needs', async () => {
+    const visit = `V-TRAIL-${rx}`;
+    const id = await dispense(
+      [
+        { hisDrugCode: 'Y0006', quantity: 2, unit: '盒' },
+        { hisDrugCode: 'Y0004', quantity: 10, unit: 'g' },
+      ],
+      visit
+    );
+    await scan('dispenses', id, '6901234567809');
+    await scan('dispenses', id, code('8106001', 5));
+    await post(`/dispenses/${id}/complete`, { override: { reason: '另一盒破损，先发一盒' } }, HEAD);
+    const view = (await call('GET', `/dispenses/${id}`)).body;
+    const actions = view.audit.map((a: { action: string; code: string | null }) => `${a.action}:${a.code}`);
+    expect(actions).to.include.members(['scan_refused:SCAN_IS_PRODUCT_BARCODE', 'override:PACKS_MISSING']);
+    const refusal = view.audit.find((a: { action: string }) => a.action === 'scan_refused');
+    expect(refusal).to.include({ raw: '6901234567809', actor: '药师 张敏' });
+    const sale = view.businessRows.find(
+      (r: { infno: string; payload: any }) => r.payload.fixmedins_hilist_id === 'Y0006'
+    );
+    expect(sale.infno).to.equal('3505');
+    expect(sale.businessKey.length).to.be.at.most(30);
+    expect(sale.payload.drugtracinfo).to.deep.equal([{ drug_trac_codg: code('8106001', 5) }]);
+    expect(sale.payload.mdtrt_sn).to.equal(visit);
+    const herb = view.businessRows.find((r: { payload: any }) => r.payload.fixmedins_hilist_id === 'Y0004');
+    expect(herb.payload.drugtracinfo ?? []).to.deep.equal([]);
+
+    const ret = await post('/returns', {
+      dispenseId: id,
+      reason: '不需要了',
+      lines: [{ lineNo: 1, hisDrugCode: 'Y0006', quantity: 1 }],
+    });
+    await scan('returns', ret.body.id, code('8106001', 5));
+    await post(`/returns/${ret.body.id}/complete`);
+    const back = (await call('GET', `/returns/${ret.body.id}`)).body;
+    expect(back.businessRows).to.have.length(1);
+    expect(back.businessRows[0].infno).to.equal('3506');
+    expect(back.businessRows[0].payload.medins_prod_sel_no).to.equal(sale.businessKey);
+  });
+
   it('answers malformed bodies and unknown sessions with 4xx and the error shape', async () => {
     const cases: [Promise<{ status: number; body: any }>, number, string][] = [
       [post('/dispenses', { prescriptionNo: 'x' }), 400, 'BODY_INVALID'],

@@ -56,6 +56,153 @@ const drugDraftProperties = {
   exemptReason: { type: ['string', 'null'] },
 };
 
+const lineSchema = {
+  type: 'object',
+  required: ['lineNo', 'hisDrugCode', 'quantity'],
+  properties: {
+    lineNo: { type: 'integer', minimum: 1 },
+    hisDrugCode: { type: 'string' },
+    quantity: { type: 'number', exclusiveMinimum: 0 },
+  },
+};
+const sessionOpenSchemas = {
+  DispenseOpen: {
+    type: 'object',
+    required: ['prescriptionNo', 'visitNo', 'patientId', 'patientName', 'settlementType', 'lines'],
+    properties: {
+      prescriptionNo: { type: 'string' },
+      visitNo: { type: 'string' },
+      insuranceVisitId: { type: ['string', 'null'], description: 'mdtrt_id when insured' },
+      patientId: { type: 'string' },
+      patientName: { type: 'string' },
+      settlementType: { enum: ['insured', 'self_pay'] },
+      settlementId: { type: ['string', 'null'] },
+      doctorName: { type: ['string', 'null'] },
+      location: { type: 'string', description: 'the window, e.g. 门诊西药房 3号窗口' },
+      lines: {
+        type: 'array',
+        items: {
+          ...lineSchema,
+          required: [...lineSchema.required, 'unit'],
+          properties: {
+            ...lineSchema.properties,
+            unit: { type: 'string', description: "the pack unit (盒) or the drug's smallest unit (片)" },
+          },
+        },
+      },
+    },
+  },
+  ReceiptOpen: {
+    type: 'object',
+    required: ['deliveryNo', 'supplier', 'lines'],
+    properties: {
+      deliveryNo: { type: 'string' },
+      supplier: { type: 'string' },
+      location: { type: 'string' },
+      lines: {
+        type: 'array',
+        items: {
+          ...lineSchema,
+          properties: {
+            ...lineSchema.properties,
+            lot: { type: ['string', 'null'] },
+            expiry: { type: ['string', 'null'], format: 'date' },
+          },
+        },
+      },
+    },
+  },
+  ReturnOpen: {
+    type: 'object',
+    required: ['lines'],
+    description: 'names the original sale by dispenseId, prescriptionNo and/or visitNo',
+    properties: {
+      dispenseId: { type: ['string', 'null'] },
+      prescriptionNo: { type: ['string', 'null'] },
+      visitNo: { type: ['string', 'null'] },
+      reason: { type: ['string', 'null'] },
+      location: { type: 'string' },
+      lines: { type: 'array', items: lineSchema },
+    },
+  },
+};
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+
+/** The same six operations for receipts, dispenses and returns. */
+function sessionPaths(path: string, open: string, what: string): Record<string, unknown> {
+  const session = { $ref: '#/components/schemas/Session' };
+  return {
+    [`/api/v1/${path}`]: {
+      post: {
+        summary: `Open a ${what} session (roles pharmacist, pharmacy-head, integration)`,
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { $ref: `#/components/schemas/${open}` } } },
+        },
+        responses: {
+          201: json(session, 'the session with its lines (应扫 packs, 拆零 units)'),
+          ...errors(400, 401, 403, 422),
+        },
+      },
+    },
+    [`/api/v1/${path}/{id}`]: {
+      get: {
+        summary: `The ${what} session, its progress, audit trail and business rows`,
+        parameters: [idParam],
+        responses: { 200: json(session), ...errors(401, 404) },
+      },
+    },
+    [`/api/v1/${path}/{id}/scans`]: {
+      post: {
+        summary: 'Decide one scan at once (any order; a case code expands to its units)',
+        parameters: [idParam],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: { type: 'object', required: ['scan'], properties: { scan: { type: 'string' } } },
+            },
+          },
+        },
+        responses: { 200: json({ $ref: '#/components/schemas/ScanOutcome' }), ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    [`/api/v1/${path}/{id}/scans/{code}`]: {
+      delete: {
+        summary: 'Take a scan back',
+        parameters: [idParam, { name: 'code', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { 200: json(session), ...errors(401, 403, 404, 409) },
+      },
+    },
+    [`/api/v1/${path}/{id}/complete`]: {
+      post: {
+        summary: 'Complete atomically and idempotently; missing packs need an override (pharmacy-head, with a reason)',
+        parameters: [idParam],
+        requestBody: {
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                properties: {
+                  override: { type: 'object', required: ['reason'], properties: { reason: { type: 'string' } } },
+                },
+              },
+            },
+          },
+        },
+        responses: { 200: json(session), ...errors(400, 401, 403, 404, 409, 422) },
+      },
+    },
+    [`/api/v1/${path}/{id}/cancel`]: {
+      post: {
+        summary: 'Cancel an open session',
+        parameters: [idParam],
+        responses: { 200: json(session), ...errors(401, 403, 404, 409) },
+      },
+    },
+  };
+}
+
 export const openApiDocument = {
   openapi: '3.1.0',
   info: { title: 'tracegate 溯码网关', version: '1', description: 'Drug trace-code ledger and three-code mapping.' },
@@ -104,6 +251,39 @@ export const openApiDocument = {
           since: { type: 'string' },
           parent: { type: ['object', 'null'] },
           history: { type: 'array', items: { type: 'object' } },
+        },
+      },
+      ...sessionOpenSchemas,
+      ScanOutcome: {
+        type: 'object',
+        properties: {
+          sessionId: { type: 'string' },
+          result: { enum: ['accepted', 'rejected', 'warning'] },
+          duplicate: { type: 'boolean', description: 'the same box scanned again: a harmless no-op' },
+          lineNo: { type: ['integer', 'null'] },
+          traceCode: { type: ['string', 'null'] },
+          problem: { type: ['object', 'null'], properties: { code: { type: 'string' }, message: { type: 'string' } } },
+          progress: { type: 'array', items: { type: 'object' } },
+          complete: { type: 'boolean' },
+        },
+      },
+      Session: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          kind: { enum: ['receipt', 'dispense', 'return'] },
+          state: { enum: ['open', 'completed', 'cancelled'] },
+          lines: { type: 'array', items: { type: 'object' } },
+          progress: { type: 'array', items: { type: 'object' } },
+          complete: { type: 'boolean' },
+          problems: { type: 'array', items: { type: 'object' } },
+          scans: { type: 'array', items: { type: 'object' } },
+          audit: { type: 'array', items: { type: 'object' } },
+          businessRows: {
+            type: 'array',
+            items: { type: 'object' },
+            description: '3503/3505/3506 rows for the insurance relay',
+          },
         },
       },
       ImportResult: { type: 'object', properties: { imported: { type: 'integer' }, unchanged: { type: 'integer' } } },
@@ -159,6 +339,9 @@ export const openApiDocument = {
         responses: { 201: json({ $ref: '#/components/schemas/Drug' }), ...errors(400, 401, 403, 404, 409) },
       },
     },
+    ...sessionPaths('receipts', 'ReceiptOpen', 'receipt'),
+    ...sessionPaths('dispenses', 'DispenseOpen', 'dispense'),
+    ...sessionPaths('returns', 'ReturnOpen', 'return'),
     '/api/v1/imports/catalog': {
       post: {
         summary: 'Import the drug catalog from CSV/XLSX (roles pharmacy-head, integration); all rows or none',

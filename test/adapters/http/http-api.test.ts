@@ -175,6 +175,9 @@ describe('HTTP API (real server on SQLite)', () => {
       '/api/v1/drugs/{hisDrugCode}',
       '/api/v1/imports/catalog',
       '/api/v1/imports/relations',
+      '/api/v1/dispenses/{id}/scans',
+      '/api/v1/returns/{id}/complete',
+      '/api/v1/receipts/{id}/scans/{code}',
     ]);
     const res = await fetch(`${url}/api/v1/drugs`, {
       headers: { authorization: `Bearer ${PHARMACIST}`, 'x-request-id': 'req-42' },

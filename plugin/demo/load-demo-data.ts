@@ -1,4 +1,5 @@
 import type { PackageRelation } from '../../core/hierarchy/package-relation.js';
+import type { OrderLine } from '../../core/window/session.js';
 import type { Tracegate } from '../tracegate.js';
 import { demoCode, demoDrugs } from './demo-catalog.js';
 
@@ -84,23 +85,44 @@ export async function loadDemoData(tg: Tracegate): Promise<boolean> {
       (_, i) => `]d2010540123456789817281231` + `10LOT2411A${gs}21SN${String(i + 1).padStart(6, '0')}`
     ),
   });
-  const window = { actor: '药师 张敏', location: '门诊西药房 3号窗口' };
-  await tg.ledger.apply({ ...window, action: 'dispense', ref: 'RX20261122001', traceCodes: [demoCode('8101001', 1)] });
-  await tg.ledger.apply({ ...window, action: 'dispense', ref: 'RX20261122002', traceCodes: [demoCode('8101001', 2)] });
-  await tg.ledger.apply({
-    ...window,
-    action: 'return_to_stock',
-    ref: 'RT20261122001',
-    reason: '患者退药，原盒未拆封',
-    traceCodes: [demoCode('8101001', 2)],
-  });
-  await tg.ledger.apply({
-    ...window,
-    action: 'dispense_units',
-    units: 7,
-    ref: 'RX20261122003',
-    traceCodes: [demoCode('8102001', 1)],
-  });
+  // Window activity through real sessions, so the demo also shows audit trails and 3505/3506 rows.
+  const who = { actor: '药师 张敏', roles: ['pharmacist'], location: '门诊西药房 3号窗口' };
+  const sell = async (prescriptionNo: string, visitNo: string, line: OrderLine, box: string): Promise<string> => {
+    const session = await tg.window.openDispense(
+      {
+        prescriptionNo,
+        visitNo,
+        insuranceVisitId: null,
+        patientId: 'P0001',
+        patientName: '李秀英',
+        settlementType: 'self_pay',
+        settlementId: null,
+        doctorName: '王建国',
+        lines: [line],
+      },
+      who
+    );
+    await tg.window.scan(session.id, box, who);
+    await tg.window.complete(session.id, who);
+    return session.id;
+  };
+  const box = { lineNo: 1, hisDrugCode: 'Y0001', quantity: 1, unit: '盒' };
+  await sell('RX20261122001', 'MZ20261122001', box, demoCode('8101001', 1));
+  const second = await sell('RX20261122002', 'MZ20261122002', box, demoCode('8101001', 2));
+  const ret = await tg.window.openReturn(
+    {
+      dispenseId: second,
+      prescriptionNo: null,
+      visitNo: null,
+      reason: '患者退药，原盒未拆封',
+      lines: [{ lineNo: 1, hisDrugCode: 'Y0001', quantity: 1 }],
+    },
+    who
+  );
+  await tg.window.scan(ret.id, demoCode('8101001', 2), who);
+  await tg.window.complete(ret.id, who);
+  const tablets = { lineNo: 1, hisDrugCode: 'Y0002', quantity: 7, unit: '片' };
+  await sell('RX20261122003', 'MZ20261122003', tablets, demoCode('8102001', 1));
   await tg.ledger.apply({
     actor: '药剂科 王主任',
     location: '药库',

@@ -85,13 +85,8 @@ export function windowRoutes(window: WindowService, auth: ReturnType<typeof bear
     r.post(`/${path}/:id/scans`, staff, async (req, res) => {
       await load(String(req.params.id));
       const { scan } = parseBody(scanBody, req.body);
-      const outcome = await window.scan(String(req.params.id), scan, actorOf(req));
-      res.json({
-        ...outcome,
-        progress: outcome.summary.progress,
-        complete: outcome.summary.complete,
-        summary: undefined,
-      });
+      const { summary, ...outcome } = await window.scan(String(req.params.id), scan, actorOf(req));
+      res.json({ ...outcome, progress: summary.progress, complete: summary.complete });
     });
     r.delete(`/${path}/:id/scans/:code`, staff, async (req, res) => {
       await load(String(req.params.id));

@@ -82,8 +82,9 @@ export class WindowService {
     return this.open('return', order, planReturn(order, originals, drugOf), who);
   }
 
-  async get(id: string): Promise<{ session: Session; summary: SessionSummary }> {
-    const session = await this.load(id);
+  /** `kind`, when given, must match: a dispense id asked for as a return is not found. */
+  async get(id: string, kind?: SessionKind): Promise<{ session: Session; summary: SessionSummary }> {
+    const session = await this.load(id, kind);
     return { session, summary: sessionSummary(session, this.policy) };
   }
 
@@ -94,9 +95,9 @@ export class WindowService {
   }
 
   /** Decide one scan and keep it. Never throws for a bad scan: the refusal is the answer. */
-  async scan(id: string, raw: string, who: WindowActor): Promise<ScanOutcome> {
+  async scan(id: string, raw: string, who: WindowActor, kind?: SessionKind): Promise<ScanOutcome> {
     for (let attempt = 1; ; attempt++) {
-      const session = this.requireOpen(await this.load(id));
+      const session = this.requireOpen(await this.load(id, kind));
       const decision = await this.decide(session, raw);
       const scan: SessionScan = {
         seq: session.scans.length + 1,
@@ -134,8 +135,13 @@ export class WindowService {
   }
 
   /** Take a scan back (the pharmacist put the box aside): every accepted scan of that code is withdrawn. */
-  async withdraw(id: string, code: string, who: WindowActor): Promise<{ session: Session; summary: SessionSummary }> {
-    const session = this.requireOpen(await this.load(id));
+  async withdraw(
+    id: string,
+    code: string,
+    who: WindowActor,
+    kind?: SessionKind
+  ): Promise<{ session: Session; summary: SessionSummary }> {
+    const session = this.requireOpen(await this.load(id, kind));
     const recognized = this.ledger.recognize(code);
     const traceCode = recognized.kind === 'cn_trace_code' || recognized.kind === 'gs1' ? recognized.traceCode : code;
     const hit = session.scans.filter((s) => !s.withdrawn && s.result !== 'rejected' && scanCovers(s, traceCode));
@@ -157,9 +163,10 @@ export class WindowService {
   async complete(
     id: string,
     who: WindowActor,
-    override?: { reason: string }
+    override?: { reason: string },
+    kind?: SessionKind
   ): Promise<{ session: Session; summary: SessionSummary }> {
-    const session = await this.load(id);
+    const session = await this.load(id, kind);
     if (session.state === 'completed') {
       return { session, summary: sessionSummary(session, this.policy) };
     }
@@ -224,8 +231,8 @@ export class WindowService {
     }
   }
 
-  async cancel(id: string, who: WindowActor, reason: string): Promise<Session> {
-    const session = this.requireOpen(await this.load(id));
+  async cancel(id: string, who: WindowActor, reason: string, kind?: SessionKind): Promise<Session> {
+    const session = this.requireOpen(await this.load(id, kind));
     const saved = await this.store.saveSession({ ...session, state: 'cancelled' }, session.version);
     await this.store.appendAudit([
       {
@@ -269,9 +276,9 @@ export class WindowService {
     return session;
   }
 
-  private async load(id: string): Promise<Session> {
+  private async load(id: string, kind?: SessionKind): Promise<Session> {
     const session = await this.store.getSession(id);
-    if (!session) {
+    if (!session || (kind && session.kind !== kind)) {
       throw notFound('SESSION_NOT_FOUND', `会话 ${id} 不存在`, { sessionId: id });
     }
     return session;

@@ -3,7 +3,6 @@ import type { Request } from 'express';
 import type { SessionSummary } from '../../../core/window/line-progress.js';
 import type { Session, SessionKind } from '../../../core/window/session.js';
 import type { WindowActor, WindowService } from '../../../core/window/window-service.js';
-import { notFound } from '../../../core/errors.js';
 import type { bearerAuth } from '../bearer-auth.js';
 import { principalOf } from '../bearer-auth.js';
 import { parseBody } from '../parse-body.js';
@@ -65,44 +64,33 @@ export function windowRoutes(window: WindowService, auth: ReturnType<typeof bear
     },
   ];
   for (const { path, kind, open } of kinds) {
-    /** The session, checked to be of this path's kind (a dispense id under /returns is not found). */
-    const load = async (id: string) => {
-      const found = await window.get(id);
-      if (found.session.kind !== kind) {
-        throw notFound('SESSION_NOT_FOUND', `会话 ${id} 不存在`, { sessionId: id });
-      }
-      return found;
-    };
     r.post(`/${path}`, staff, async (req, res) => {
       const session = await open(req);
       const { summary } = await window.get(session.id);
       res.status(201).json(presentSession(session, summary));
     });
     r.get(`/${path}/:id`, async (req, res) => {
-      const { session, summary } = await load(String(req.params.id));
+      const { session, summary } = await window.get(String(req.params.id), kind);
       res.json({ ...presentSession(session, summary), ...(await window.trail(session.id)) });
     });
     r.post(`/${path}/:id/scans`, staff, async (req, res) => {
-      await load(String(req.params.id));
       const { scan } = parseBody(scanBody, req.body);
-      const { summary, ...outcome } = await window.scan(String(req.params.id), scan, actorOf(req));
+      const { summary, ...outcome } = await window.scan(String(req.params.id), scan, actorOf(req), kind);
       res.json({ ...outcome, progress: summary.progress, complete: summary.complete });
     });
     r.delete(`/${path}/:id/scans/:code`, staff, async (req, res) => {
-      await load(String(req.params.id));
-      const { session, summary } = await window.withdraw(String(req.params.id), String(req.params.code), actorOf(req));
+      const id = String(req.params.id);
+      const { session, summary } = await window.withdraw(id, String(req.params.code), actorOf(req), kind);
       res.json(presentSession(session, summary));
     });
     r.post(`/${path}/:id/complete`, staff, async (req, res) => {
-      await load(String(req.params.id));
       const { override } = parseBody(completeBody, req.body);
-      const { session, summary } = await window.complete(String(req.params.id), actorOf(req), override);
+      const { session, summary } = await window.complete(String(req.params.id), actorOf(req), override, kind);
       res.json(presentSession(session, summary));
     });
     r.post(`/${path}/:id/cancel`, staff, async (req, res) => {
-      await load(String(req.params.id));
       const { reason } = parseBody(cancelBody, req.body);
-      const session = await window.cancel(String(req.params.id), actorOf(req), reason);
+      const session = await window.cancel(String(req.params.id), actorOf(req), reason, kind);
       const { summary } = await window.get(session.id);
       res.json(presentSession(session, summary));
     });

@@ -177,6 +177,20 @@ describe('pharmacy window over HTTP (seed scenarios and every refusal)', () => {
     expect(over.problem.code).to.equal('TOO_MANY_PACKS');
   });
 
+  it('dispenses a warned never-received pack and records the implicit receipt in its history', async () => {
+    const id = await dispense([{ hisDrugCode: 'Y0009', quantity: 1, unit: '盒' }]);
+    const out = await scan('dispenses', id, code('8109001', 77));
+    expect(out.result).to.equal('warning');
+    expect(out.problem.code).to.equal('CODE_NOT_RECEIVED');
+    expect((await post(`/dispenses/${id}/complete`)).status).to.equal(200);
+    const look = (await call('GET', `/codes/${code('8109001', 77)}`)).body;
+    expect(look.state).to.equal('dispensed');
+    expect(look.history.map((h: { action: string }) => h.action)).to.deep.equal(['receive', 'dispense']);
+    expect(look.history[0].details.implicit).to.equal(true);
+    const view = (await call('GET', `/dispenses/${id}`)).body;
+    expect(view.audit.map((a: { action: string }) => a.action)).to.include('scan_warning');
+  });
+
   it('refuses packs already dispensed, quarantined or expired', async () => {
     const id = await dispense([
       { hisDrugCode: 'Y0001', quantity: 1, unit: '盒' },
@@ -295,7 +309,7 @@ describe('pharmacy window over HTTP (seed scenarios and every refusal)', () => {
         'ORDER_DRUG_UNKNOWN',
       ],
       [post('/dispenses/D-none/scans', { scan: code('8101001', 30) }), 404, 'SESSION_NOT_FOUND'],
-      [post('/dispenses/D-none/scans', { nope: 1 }), 404, 'SESSION_NOT_FOUND'],
+      [post('/dispenses/D-none/scans', { nope: 1 }), 400, 'BODY_INVALID'],
       [
         post('/returns', { lines: [{ lineNo: 1, hisDrugCode: 'Y0001', quantity: 1 }] }),
         422,

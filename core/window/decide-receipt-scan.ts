@@ -4,12 +4,13 @@
  */
 import { packLevelName } from '../catalog/drug.js';
 import type { ResolvedCode } from '../catalog/catalog-service.js';
-import { fillsOfDrug, needsWhole, wholeRoom } from './line-fill.js';
+import { needsWhole, wholeRoom } from './line-fill.js';
 import type { LineFill } from './line-fill.js';
-import { acceptedScan, duplicateScan, gs1LotAndExpiry, rejectedScan, requireUnits } from './scan-decision.js';
+import { acceptedScan, gs1LotAndExpiry, rejectedScan, requireUnits } from './scan-decision.js';
+import { scanPreamble } from './scan-preamble.js';
 import type { ScanDecision, ScanInput } from './scan-decision.js';
-import { drugLabel, PACK_WORD, stateProblem, subjectOf } from './scan-messages.js';
-import { codesInSession, receiptOrderOf } from './session-scans.js';
+import { PACK_WORD, stateProblem, subjectOf } from './scan-messages.js';
+import { receiptOrderOf } from './session-scans.js';
 import type { Assignment, ScanProblemInfo } from './session.js';
 
 type LotAndExpiry = { lot: string | null; expiry: string | null };
@@ -17,30 +18,16 @@ type LotAndExpiry = { lot: string | null; expiry: string | null };
 export function decideReceiptScan(input: ScanInput): ScanDecision {
   const order = receiptOrderOf(input.session);
   requireUnits(input);
-  const { session, resolved, units } = input;
-  const drug = resolved.owner.drug;
-  const label = drugLabel(drug);
-  const inSession = codesInSession(session);
-  if (inSession.has(resolved.traceCode)) {
-    return duplicateScan();
+  const { resolved, units } = input;
+  const pre = scanPreamble(input, {
+    notOnOrder: { code: 'DRUG_NOT_ON_DELIVERY', where: `本随货单（${order.deliveryNo}，${order.supplier}）` },
+    exemptWhere: '随货单上',
+    caseHint: `请导入包装关系或拆开逐${PACK_WORD}扫描`,
+  });
+  if ('decision' in pre) {
+    return pre.decision;
   }
-  const fills = fillsOfDrug(session, drug.hisDrugCode);
-  if (fills.length === 0) {
-    return rejectedScan(
-      'DRUG_NOT_ON_DELIVERY',
-      `追溯码 ${resolved.traceCode} 是 ${label}，本随货单（${order.deliveryNo}，${order.supplier}）没有这个药`
-    );
-  }
-  const coded = fills.filter((f) => !f.line.exempt);
-  if (coded.length === 0) {
-    return rejectedScan('LINE_EXEMPT', `追溯码 ${resolved.traceCode} 是 ${label}，随货单上为无码药品，不需要扫码`);
-  }
-  if (units.length === 0) {
-    return rejectedScan(
-      'CASE_UNITS_UNKNOWN',
-      `${packLevelName[resolved.owner.packLevel]} ${resolved.traceCode}（${label}）没有登记所含小码，请导入包装关系或拆开逐${PACK_WORD}扫描`
-    );
-  }
+  const { label, inSession, coded } = pre;
   for (const unit of units) {
     const subject = subjectOf(unit.traceCode, resolved.traceCode, resolved.owner.packLevel);
     if (inSession.has(unit.traceCode)) {

@@ -3,42 +3,30 @@
  * prescription was given, still out with the patient, within the return window, and wanted by a return line.
  * Modelled on the EU undo rules (verification-anchors §1.3): same place, limited days, never twice.
  */
-import { packLevelName } from '../catalog/drug.js';
 import type { DispensedCode } from './dispensed-codes.js';
-import { fillsOfDrug } from './line-fill.js';
 import type { LineFill } from './line-fill.js';
 import { describeReturnTarget } from './plan-lines.js';
-import { acceptedScan, duplicateScan, rejectedScan, requireUnits } from './scan-decision.js';
+import { acceptedScan, rejectedScan, requireUnits } from './scan-decision.js';
+import { scanPreamble } from './scan-preamble.js';
 import type { ScanDecision, ScanInput, ScannedUnit } from './scan-decision.js';
 import { drugLabel, PACK_WORD, stateAndWhere, stateProblem, subjectOf } from './scan-messages.js';
-import { codesInSession, returnOrderOf } from './session-scans.js';
+import { returnOrderOf } from './session-scans.js';
 import type { Assignment, ReturnOrder, ScanProblemInfo } from './session.js';
 import { daysBetween, shanghaiDate } from '../shanghai-time.js';
 
 export function decideReturnScan(input: ScanInput, dispensed: ReadonlyMap<string, DispensedCode>): ScanDecision {
   const order = returnOrderOf(input.session);
   requireUnits(input);
-  const { session, resolved, units } = input;
-  const drug = resolved.owner.drug;
-  const label = drugLabel(drug);
-  const inSession = codesInSession(session);
-  if (inSession.has(resolved.traceCode)) {
-    return duplicateScan();
+  const { resolved, units } = input;
+  const pre = scanPreamble(input, {
+    notOnOrder: { code: 'DRUG_NOT_ON_RETURN', where: '本次退药' },
+    exemptWhere: '本次退药中',
+    caseHint: `请逐${PACK_WORD}扫描退药`,
+  });
+  if ('decision' in pre) {
+    return pre.decision;
   }
-  const fills = fillsOfDrug(session, drug.hisDrugCode);
-  if (fills.length === 0) {
-    return rejectedScan('DRUG_NOT_ON_RETURN', `追溯码 ${resolved.traceCode} 是 ${label}，本次退药没有这个药`);
-  }
-  const coded = fills.filter((f) => !f.line.exempt);
-  if (coded.length === 0) {
-    return rejectedScan('LINE_EXEMPT', `追溯码 ${resolved.traceCode} 是 ${label}，本次退药中为无码药品，不需要扫码`);
-  }
-  if (units.length === 0) {
-    return rejectedScan(
-      'CASE_UNITS_UNKNOWN',
-      `${packLevelName[resolved.owner.packLevel]} ${resolved.traceCode}（${label}）没有登记所含小码，请逐${PACK_WORD}扫描退药`
-    );
-  }
+  const { label, inSession, coded } = pre;
   const counts = new Map(coded.map((f) => [f.line.lineNo, f.whole]));
   const assignments: Assignment[] = [];
   for (const unit of units) {

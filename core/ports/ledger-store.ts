@@ -1,5 +1,6 @@
 import type { LedgerChange, LedgerEvent, Pack } from '../ledger/pack.js';
 
+/** Times in packs and events are ISO-8601 UTC strings (`Date.toISOString()`); stores keep them as given. */
 export interface LedgerStore {
   getPacks(traceCodes: string[]): Promise<Map<string, Pack>>;
   history(traceCode: string): Promise<LedgerEvent[]>;
@@ -21,6 +22,11 @@ export class StoreConflict extends Error {
     readonly traceCodes: string[],
     readonly reason: 'exists' | 'stale'
   ) {
-    super(`ledger conflict (${reason}) on ${traceCodes.slice(0, 5).join(', ')}`);
+    // An empty list means the guarded row was a session, not a pack (see SessionStore.saveSession).
+    super(
+      traceCodes.length > 0
+        ? `ledger conflict (${reason}) on ${traceCodes.slice(0, 5).join(', ')}`
+        : `store conflict (${reason}): the session changed since it was read`
+    );
   }
 }

@@ -13,15 +13,17 @@ import type { Knex } from 'knex';
 import type { StoreDialect } from '../adapters/store/knex-config.js';
 
 export interface Columns {
-  ascii(t: Knex.CreateTableBuilder, name: string, length: number): Knex.ColumnBuilder;
-  text(t: Knex.CreateTableBuilder, name: string, length: number): Knex.ColumnBuilder;
-  json(t: Knex.CreateTableBuilder, name: string): Knex.ColumnBuilder;
-  longText(t: Knex.CreateTableBuilder, name: string): Knex.ColumnBuilder;
+  ascii(t: Knex.TableBuilder, name: string, length: number): Knex.ColumnBuilder;
+  text(t: Knex.TableBuilder, name: string, length: number): Knex.ColumnBuilder;
+  json(t: Knex.TableBuilder, name: string): Knex.ColumnBuilder;
+  longText(t: Knex.TableBuilder, name: string): Knex.ColumnBuilder;
   /** Database-numbered 64-bit key; declare `t.primary([name], '…_pk')` beside it. */
-  serial(t: Knex.CreateTableBuilder, name: string): Knex.ColumnBuilder;
+  serial(t: Knex.TableBuilder, name: string): Knex.ColumnBuilder;
   /** 0/1 flag: smallint everywhere, so every driver returns a number (no boolean/bit/tinyint(1) zoo). */
-  flag(t: Knex.CreateTableBuilder, name: string): Knex.ColumnBuilder;
-  int(t: Knex.CreateTableBuilder, name: string): Knex.ColumnBuilder;
+  flag(t: Knex.TableBuilder, name: string): Knex.ColumnBuilder;
+  int(t: Knex.TableBuilder, name: string): Knex.ColumnBuilder;
+  /** 64-bit integer: a column that refers to a `serial` key. */
+  bigint(t: Knex.TableBuilder, name: string): Knex.ColumnBuilder;
 }
 
 /** Case- and accent-sensitive, code-point ordered; the recommended binary collation on SQL Server 2008+. */
@@ -73,6 +75,9 @@ export function columnsFor(dialect: StoreDialect): Columns {
     },
     int(t, name) {
       return t.integer(name);
+    },
+    bigint(t, name) {
+      return t.bigInteger(name);
     },
   };
 }

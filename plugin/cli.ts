@@ -5,12 +5,16 @@ import { Command } from 'commander';
 import { readTabularFile } from '../adapters/import/tabular-file-reader.js';
 import { presentLookup } from '../adapters/http/routes/code-routes.js';
 import { importCatalogTable } from '../core/catalog/import-catalog.js';
-import { isTracegateError } from '../core/errors.js';
+import { isTracegateError, TracegateError } from '../core/errors.js';
+import { startSandbox, type Sandbox } from '../adapters/insurance-sandbox/sandbox-server.js';
+import { registerSandboxCommand } from './sandbox-command.js';
+import type { TracegateConfig } from './config-schema.js';
 import { importRelationTable } from '../core/hierarchy/import-relations.js';
 import { demoDefaults } from './demo/demo-defaults.js';
 import { loadDemoData } from './demo/load-demo-data.js';
 import { formatDoctorTable, runDoctor } from './doctor.js';
 import { loadConfig } from './load-config.js';
+import { registerUploadsCommand } from './uploads-command.js';
 import { createLogger } from './logger.js';
 import type { Tracegate } from './tracegate.js';
 import { createTracegate } from './tracegate.js';
@@ -26,10 +30,13 @@ const program = new Command('tracegate')
   .option('--demo', 'use the embedded demo defaults (SQLite under ./data, demo tokens, demo data)')
   .showHelpAfterError();
 
-async function open(opts: GlobalOptions): Promise<Tracegate> {
+function configOf(opts: GlobalOptions): TracegateConfig {
   const file = opts.config ?? process.env.TRACEGATE_CONFIG;
-  const config = loadConfig({ file, defaults: opts.demo ? demoDefaults : {} });
-  return createTracegate(config);
+  return loadConfig({ file, defaults: opts.demo ? demoDefaults : {} });
+}
+
+async function open(opts: GlobalOptions): Promise<Tracegate> {
+  return createTracegate(configOf(opts));
 }
 
 /** Run a command against an opened tracegate, closing it after; errors print as `CODE: message`, exit 1. */
@@ -59,7 +66,9 @@ program
   .description('run the HTTP API')
   .option('--migrate', 'apply pending migrations before listening (always done for SQLite)')
   .action(async (cmd: { migrate?: boolean }) => {
-    const tg = await open(program.opts<GlobalOptions>());
+    const config = configOf(program.opts<GlobalOptions>());
+    const sandbox = await startDemoSandbox(config);
+    const tg = await createTracegate(config);
     if (cmd.migrate || tg.config.store.client === 'sqlite') {
       await tg.store.migrateLatest();
     }
@@ -68,9 +77,16 @@ program
     }
     const { url } = await tg.start();
     console.log(`tracegate listening on ${url} (store: ${tg.config.store.client})`);
+    if (sandbox) {
+      console.log(`insurance sandbox (demo upstream) on ${sandbox.url}, admin ${sandbox.adminUrl}/sandbox/stats`);
+      console.log(`insurance proxy: POST ${url}${tg.config.insurance.proxy.prefix}api/rsfComIfsService/callService`);
+    }
     const shutdown = (signal: string): void => {
       tg.log.info('shutting down', { signal });
-      void tg.stop().then(() => process.exit(0));
+      void tg
+        .stop()
+        .then(() => sandbox?.stop())
+        .then(() => process.exit(0));
     };
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);
@@ -143,6 +159,28 @@ program
       console.log(JSON.stringify(presentLookup(await tg.ledger.lookup(code)), null, 2));
     })
   );
+
+registerUploadsCommand(program, action);
+registerSandboxCommand(program);
+
+/** With demo.sandbox.enabled and no upstream configured, the platform sandbox runs in this process as the upstream. */
+async function startDemoSandbox(config: TracegateConfig): Promise<Sandbox | null> {
+  if (!config.demo.sandbox.enabled || config.insurance.upstream.baseUrl) {
+    return null;
+  }
+  const sandbox = await startSandbox({
+    port: config.demo.sandbox.port,
+    adminPort: config.demo.sandbox.adminPort,
+  }).catch((e: unknown) => {
+    throw new TracegateError(
+      'SANDBOX_PORT_BUSY',
+      `the demo insurance sandbox could not listen on port ${config.demo.sandbox.port} (${e instanceof Error ? e.message : String(e)}); set TRACEGATE_DEMO__SANDBOX__PORT and TRACEGATE_DEMO__SANDBOX__ADMIN_PORT to free ports`,
+      'unavailable'
+    );
+  });
+  config.insurance.upstream.baseUrl = sandbox.url;
+  return sandbox;
+}
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (isTracegateError(e)) {

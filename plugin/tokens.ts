@@ -11,4 +11,10 @@ export const TOKENS = {
   IdSource: Symbol.for('tracegate.IdSource'),
   HttpApp: Symbol.for('tracegate.HttpApp'),
   HealthCheck: Symbol.for('tracegate.HealthCheck'),
+  InsuranceUpstream: Symbol.for('tracegate.InsuranceUpstream'),
+  MsgIdSource: Symbol.for('tracegate.MsgIdSource'),
+  OutboxSender: Symbol.for('tracegate.OutboxSender'),
+  ProxyService: Symbol.for('tracegate.ProxyService'),
+  UploadsService: Symbol.for('tracegate.UploadsService'),
+  InsuranceRunner: Symbol.for('tracegate.InsuranceRunner'),
 } as const;

@@ -15,6 +15,12 @@ import { loadPlugins } from './load-plugins.js';
 import type { Logger } from './logger.js';
 import { createLogger } from './logger.js';
 import { coreModule } from './modules/core-module.js';
+import { insuranceModule } from './modules/insurance-module.js';
+import type { InsuranceRunner } from './insurance-runner.js';
+import type { ProxyService } from '../core/insurance/proxy-service.js';
+import type { UploadsService } from '../core/insurance/uploads-service.js';
+import type { OutboxSender } from '../core/insurance/outbox-sender.js';
+import type { InsuranceUpstream } from '../core/ports/insurance-upstream.js';
 import { storeModule } from './modules/store-module.js';
 import { TOKENS } from './tokens.js';
 import type { TracegateModule } from './tracegate-module.js';
@@ -28,6 +34,13 @@ export interface Tracegate {
   readonly catalog: CatalogService;
   readonly relations: RelationService;
   readonly window: WindowService;
+  readonly insurance: {
+    readonly proxy: ProxyService;
+    readonly uploads: UploadsService;
+    readonly sender: OutboxSender;
+    readonly runner: InsuranceRunner;
+    readonly upstream: InsuranceUpstream;
+  };
   healthChecks(): HealthCheck[];
   httpApp(): Express;
   /** Listen on server.host:server.port; refuses to start while migrations are pending. */
@@ -47,7 +60,13 @@ export async function createTracegate(config: TracegateConfig, options: CreateOp
   const container = new Container();
   container.bind(TOKENS.Config).toConstantValue(config);
   container.bind(TOKENS.Logger).toConstantValue(log);
-  const modules = [storeModule, coreModule, ...(options.modules ?? []), ...(await loadPlugins(config.plugins))];
+  const modules = [
+    storeModule,
+    coreModule,
+    insuranceModule,
+    ...(options.modules ?? []),
+    ...(await loadPlugins(config.plugins)),
+  ];
   for (const m of modules) {
     await m.register(container, config);
   }
@@ -59,9 +78,26 @@ export async function createTracegate(config: TracegateConfig, options: CreateOp
   const catalog = container.get<CatalogService>(TOKENS.CatalogService);
   const relations = container.get<RelationService>(TOKENS.RelationService);
   const window = container.get<WindowService>(TOKENS.WindowService);
+  const insurance = {
+    proxy: container.get<ProxyService>(TOKENS.ProxyService),
+    uploads: container.get<UploadsService>(TOKENS.UploadsService),
+    sender: container.get<OutboxSender>(TOKENS.OutboxSender),
+    runner: container.get<InsuranceRunner>(TOKENS.InsuranceRunner),
+    upstream: container.get<InsuranceUpstream>(TOKENS.InsuranceUpstream),
+  };
   let app: Express | undefined;
   const httpApp = (): Express =>
-    (app ??= createHttpApp({ config, log, ledger, catalog, relations, window, healthChecks }));
+    (app ??= createHttpApp({
+      config,
+      log,
+      ledger,
+      catalog,
+      relations,
+      window,
+      proxy: insurance.proxy,
+      uploads: insurance.uploads,
+      healthChecks,
+    }));
   let server: Server | undefined;
 
   return {
@@ -73,6 +109,7 @@ export async function createTracegate(config: TracegateConfig, options: CreateOp
     catalog,
     relations,
     window,
+    insurance,
     healthChecks,
     httpApp,
     async start() {
@@ -93,6 +130,7 @@ export async function createTracegate(config: TracegateConfig, options: CreateOp
       const { port } = listening.address() as AddressInfo;
       const url = `http://${config.server.host}:${port}`;
       log.info('tracegate listening', { url, store: config.store.client });
+      await insurance.runner.start();
       return { url };
     },
     async stop() {
@@ -100,6 +138,8 @@ export async function createTracegate(config: TracegateConfig, options: CreateOp
         await new Promise<void>((resolve) => server?.close(() => resolve()));
       }
       server = undefined;
+      await insurance.runner.stop();
+      await insurance.upstream.close();
       await store.close();
     },
   };

@@ -17,6 +17,10 @@ import { drugRoutes } from './routes/drug-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { importRoutes } from './routes/import-routes.js';
 import { windowRoutes } from './routes/window-routes.js';
+import { proxyRoutes } from './routes/proxy-routes.js';
+import { uploadRoutes } from './routes/upload-routes.js';
+import type { ProxyService } from '../../core/insurance/proxy-service.js';
+import type { UploadsService } from '../../core/insurance/uploads-service.js';
 
 export interface HttpDeps {
   config: TracegateConfig;
@@ -25,6 +29,8 @@ export interface HttpDeps {
   catalog: CatalogService;
   relations: RelationService;
   window: WindowService;
+  proxy: ProxyService;
+  uploads: UploadsService;
   healthChecks: () => HealthCheck[];
 }
 
@@ -49,6 +55,11 @@ export function createHttpApp(deps: HttpDeps): Express {
   const auth = bearerAuth(deps.config.auth.tokens);
 
   app.use(correlation(deps.log));
+  const proxy = deps.config.insurance.proxy;
+  if (proxy.enabled) {
+    // Before everything else: the HIS's bytes go to the proxy unparsed.
+    app.use(proxyRoutes(deps.proxy, { prefix: proxy.prefix, allowFrom: proxy.allowFrom, bodyLimit: limit }, deps.log));
+  }
   app.use(healthRoutes(deps.healthChecks));
   app.get('/api/v1/openapi.json', (_req, res) => {
     res.json(openApiDocument);
@@ -60,6 +71,7 @@ export function createHttpApp(deps: HttpDeps): Express {
   api.use(codeRoutes(deps.ledger));
   api.use(drugRoutes(deps.catalog, auth));
   api.use(windowRoutes(deps.window, auth));
+  api.use(uploadRoutes(deps.uploads, auth));
   app.use('/api/v1', api);
   app.use(notFoundHandler);
   app.use(errorHandler(deps.log));

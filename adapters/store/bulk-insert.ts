@@ -31,7 +31,7 @@ function postgresStatement(table: string, columns: readonly ColumnSpec[], rows: 
       arrays[c]![r] = row[c];
     }
   }
-  const casts = columns.map((c) => `?::${c.kind === 'int' ? 'int' : 'text'}[]`).join(', ');
+  const casts = columns.map((c) => `?::${c.kind}[]`).join(', ');
   return {
     sql: `insert into ${quoteIdent('postgres', table)} (${columnList('postgres', columns)}) select * from unnest(${casts})`,
     bindings: arrays,

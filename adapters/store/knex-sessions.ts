@@ -14,30 +14,14 @@ import { bulkInsert } from './bulk-insert.js';
 import { classifyDbError } from './db-errors.js';
 import type { StoreDialect } from './knex-config.js';
 import { planLedgerCommit, type KnexLedger } from './knex-ledger.js';
-import {
-  auditValues,
-  businessRowValues,
-  rowToAudit,
-  rowToBusinessRow,
-  rowToSession,
-  sessionUpdate,
-  sessionValues,
-  type Row,
-} from './row-mappers.js';
-import { selectIn } from './select-in.js';
-import {
-  businessRowExists,
-  checkBusinessRowBatch,
-  nextVersion,
-  sessionExists,
-  sortSessions,
-  staleSession,
-} from './session-rules.js';
-import { AUDIT_COLUMNS, BUSINESS_ROW_COLUMNS, columnNames, SESSION_COLUMNS, TABLES } from './tables.js';
+import type { KnexUploads } from './knex-uploads.js';
+import { auditValues, rowToAudit, rowToSession, sessionUpdate, sessionValues, type Row } from './row-mappers.js';
+import { nextVersion, sessionExists, sortSessions, staleSession } from './session-rules.js';
+import { AUDIT_COLUMNS, columnNames, SESSION_COLUMNS, TABLES } from './tables.js';
+import { checkNewUploads, uploadToBusinessRow } from './upload-rules.js';
 
 type Db = Knex | Knex.Transaction;
 
-const businessRowColumns = columnNames(BUSINESS_ROW_COLUMNS);
 const auditColumns = columnNames(AUDIT_COLUMNS);
 
 /** The guarded save of one session: it only touches the row if nobody bumped its version since the caller read it. */
@@ -52,7 +36,8 @@ export class KnexSessions {
   constructor(
     private readonly db: Knex,
     private readonly dialect: StoreDialect,
-    private readonly ledger: KnexLedger
+    private readonly ledger: KnexLedger,
+    private readonly uploads: KnexUploads
   ) {}
 
   async createSession(session: Session): Promise<void> {
@@ -79,9 +64,9 @@ export class KnexSessions {
 
   /**
    * Session first (so a second completion of the same session waits on its row and then misses the version),
-   * then the ledger exactly as `commit`, then the business rows (unique business_key), then the audit
-   * entries. Everything runs on the one knex transaction, so bulkInsert stays on SQLite's prepared-statement
-   * path and a failure anywhere rolls back all four.
+   * then the ledger exactly as `commit`, then the business rows (unique business_key) with their order keys
+   * (the upload outbox), then the audit entries. Everything runs on the one knex transaction, so bulkInsert
+   * stays on SQLite's prepared-statement path and a failure anywhere rolls back all four.
    */
   async completeSession(
     session: Session,
@@ -91,7 +76,7 @@ export class KnexSessions {
     audit: AuditEntry[]
   ): Promise<Session> {
     const plan = planLedgerCommit(changes);
-    checkBusinessRowBatch(rows);
+    checkNewUploads(rows);
     const saved = nextVersion(session, expectedVersion);
     let step: Step = 'session';
     try {
@@ -103,7 +88,7 @@ export class KnexSessions {
         step = 'ledger';
         await this.ledger.applyIn(trx, plan);
         step = 'rows';
-        await bulkInsert(trx, this.dialect, TABLES.businessRows, BUSINESS_ROW_COLUMNS, rows.map(businessRowValues));
+        await this.uploads.writeIn(trx, rows);
         step = 'audit';
         await bulkInsert(trx, this.dialect, TABLES.audit, AUDIT_COLUMNS, audit.map(auditValues));
       });
@@ -146,11 +131,7 @@ export class KnexSessions {
   }
 
   async listBusinessRows(sessionId: string): Promise<BusinessRow[]> {
-    const rows: Row[] = await this.db(TABLES.businessRows)
-      .select(businessRowColumns)
-      .where('session_id', sessionId)
-      .orderBy('id');
-    return rows.map(rowToBusinessRow);
+    return (await this.uploads.listBySession(sessionId)).map(uploadToBusinessRow);
   }
 
   /**
@@ -171,12 +152,7 @@ export class KnexSessions {
       return new StoreConflict([...new Set(changes.map((c) => c.after.traceCode))], 'stale');
     }
     if (kind === 'unique' && step === 'rows') {
-      const keys = rows.map((r) => r.businessKey);
-      const stored = await selectIn(this.db, this.dialect, TABLES.businessRows, ['business_key'], 'business_key', keys);
-      const taken = new Set(stored.map((r) => String(r.business_key)));
-      const named = keys.filter((k) => taken.has(k));
-      // None found: the key was taken by a completion that has since rolled back; still this one lost.
-      return businessRowExists(named.length > 0 ? named : keys);
+      return this.uploads.explainInsert(error, rows);
     }
     return error;
   }

@@ -3,15 +3,19 @@
  * KnexStore: all-or-nothing commits (everything is checked before anything is written), StoreConflict on a
  * second receipt or a stale seq, the same TracegateErrors from the shared rule modules, and copies in and
  * out so a caller mutating a returned object cannot change what is stored. Session documents and
- * business-row payloads are copied through JSON, as the SQL stores keep them.
+ * business-row payloads are copied through JSON, as the SQL stores keep them. The upload outbox and the
+ * proxy's records live in memory-uploads.ts and memory-proxy.ts.
  */
 import type { Drug, DrugDraft, DrugVersion, PackLevel } from '../../core/catalog/drug.js';
 import type { PackageRelation } from '../../core/hierarchy/package-relation.js';
 import type { LedgerChange, LedgerEvent, Pack } from '../../core/ledger/pack.js';
+import type { Upload, UploadAttempt, UploadFilter, UploadState } from '../../core/insurance/upload.js';
 import type { CodeOwner } from '../../core/ports/catalog-store.js';
 import { StoreConflict } from '../../core/ports/ledger-store.js';
+import type { ProxyRequest, ProxyRequestState } from '../../core/ports/proxy-store.js';
 import type { SessionQuery } from '../../core/ports/session-store.js';
 import type { Store } from '../../core/ports/store.js';
+import type { ClaimRequest, UploadUpdate } from '../../core/ports/upload-store.js';
 import type { AuditEntry, BusinessRow } from '../../core/window/business-row.js';
 import type { Session } from '../../core/window/session.js';
 import {
@@ -23,17 +27,12 @@ import {
   type StoredCodeOwner,
 } from './catalog-rules.js';
 import { assertChangeShape, duplicatesIn } from './ledger-rules.js';
+import { MemoryProxy } from './memory-proxy.js';
+import { MemoryUploads } from './memory-uploads.js';
 import { compareCodes, sortRelations } from './ordering.js';
 import { planRelations } from './relation-rules.js';
-import {
-  businessRowExists,
-  checkBusinessRowBatch,
-  matchesQuery,
-  nextVersion,
-  sessionExists,
-  sortSessions,
-  staleSession,
-} from './session-rules.js';
+import { matchesQuery, nextVersion, sessionExists, sortSessions, staleSession } from './session-rules.js';
+import { checkNewUploads, uploadToBusinessRow, type NewUpload } from './upload-rules.js';
 
 interface CodeEntry {
   hisDrugCode: string;
@@ -55,10 +54,9 @@ export class MemoryStore implements Store {
   private packs = new Map<string, Pack>();
   private events = new Map<string, LedgerEvent[]>();
   private sessions = new Map<string, Session>();
-  /** In insertion order, like the SQL tables' numbered ids. */
-  private businessRows: BusinessRow[] = [];
-  private businessKeys = new Set<string>();
   private audit: AuditEntry[] = [];
+  private uploads = new MemoryUploads();
+  private proxy = new MemoryProxy();
 
   // ---- CatalogStore ----
 
@@ -226,7 +224,10 @@ export class MemoryStore implements Store {
     return jsonCopy(saved);
   }
 
-  /** Checked in the order KnexStore writes: the session's version, the ledger, the business keys; then written. */
+  /**
+   * Checked in the order KnexStore writes: the rows' shape (before its transaction), the session's version,
+   * the ledger, the business keys; then written.
+   */
   async completeSession(
     session: Session,
     expectedVersion: number,
@@ -235,21 +236,15 @@ export class MemoryStore implements Store {
     audit: AuditEntry[]
   ): Promise<Session> {
     changes.forEach(assertChangeShape);
-    checkBusinessRowBatch(rows);
+    checkNewUploads(rows);
     this.checkVersion(session.id, expectedVersion);
     const next = this.checkLedger(changes);
-    const taken = rows.map((r) => r.businessKey).filter((k) => this.businessKeys.has(k));
-    if (taken.length > 0) {
-      throw businessRowExists(taken);
-    }
+    this.uploads.checkNew(rows);
 
     const saved = nextVersion(session, expectedVersion);
     this.writeLedger(changes, next);
     this.sessions.set(saved.id, jsonCopy(saved));
-    for (const r of rows) {
-      this.businessRows.push(jsonCopy(r));
-      this.businessKeys.add(r.businessKey);
-    }
+    this.uploads.write(rows);
     this.audit.push(...audit.map(jsonCopy));
     return jsonCopy(saved);
   }
@@ -267,7 +262,78 @@ export class MemoryStore implements Store {
   }
 
   async listBusinessRows(sessionId: string): Promise<BusinessRow[]> {
-    return this.businessRows.filter((r) => r.sessionId === sessionId).map(jsonCopy);
+    return this.uploads.listBySession(sessionId).map(uploadToBusinessRow);
+  }
+
+  // ---- UploadStore ----
+
+  enqueueUploads(rows: NewUpload[]): Promise<Upload[]> {
+    return this.uploads.enqueueUploads(rows);
+  }
+  claimDue(request: ClaimRequest): Promise<Array<Upload & { claimedFrom: UploadState }>> {
+    return this.uploads.claimDue(request);
+  }
+  startAttempt(attempt: UploadAttempt): Promise<void> {
+    return this.uploads.startAttempt(attempt);
+  }
+  finishAttempt(
+    uploadId: number,
+    attempt: number,
+    result: Pick<UploadAttempt, 'finishedAt' | 'outcome' | 'httpStatus' | 'infcode' | 'message' | 'response'>
+  ): Promise<void> {
+    return this.uploads.finishAttempt(uploadId, attempt, result);
+  }
+  updateUpload(id: number, owner: string, update: UploadUpdate, at: string): Promise<boolean> {
+    return this.uploads.updateUpload(id, owner, update, at);
+  }
+  resetUploads(ids: number[], from: UploadState[], update: UploadUpdate, at: string): Promise<number> {
+    return this.uploads.resetUploads(ids, from, update, at);
+  }
+  getUpload(id: number): Promise<Upload | undefined> {
+    return this.uploads.getUpload(id);
+  }
+  getUploadByKey(businessKey: string): Promise<Upload | undefined> {
+    return this.uploads.getUploadByKey(businessKey);
+  }
+  listUploads(filter: UploadFilter): Promise<Upload[]> {
+    return this.uploads.listUploads(filter);
+  }
+  listAttempts(uploadId: number): Promise<UploadAttempt[]> {
+    return this.uploads.listAttempts(uploadId);
+  }
+  countUploadsByState(): Promise<Record<UploadState, number>> {
+    return this.uploads.countUploadsByState();
+  }
+  oldestUndelivered(): Promise<string | null> {
+    return this.uploads.oldestUndelivered();
+  }
+  pruneAttemptBodies(before: string, failedBefore: string): Promise<number> {
+    return this.uploads.pruneAttemptBodies(before, failedBefore);
+  }
+
+  // ---- ProxyStore ----
+
+  saveProxyRequest(request: ProxyRequest): Promise<ProxyRequest> {
+    return this.proxy.saveProxyRequest(request);
+  }
+  getProxyRequest(msgid: string): Promise<ProxyRequest | undefined> {
+    return this.proxy.getProxyRequest(msgid);
+  }
+  updateProxyRequest(
+    msgid: string,
+    update: Pick<ProxyRequest, 'state' | 'response' | 'sessionId'>,
+    at: string
+  ): Promise<void> {
+    return this.proxy.updateProxyRequest(msgid, update, at);
+  }
+  listProxyRequests(query: { state: ProxyRequestState; receivedBefore?: string }): Promise<ProxyRequest[]> {
+    return this.proxy.listProxyRequests(query);
+  }
+  acquireHolds(codes: string[], holder: string, at: string, expiresAt: string): Promise<string[]> {
+    return this.proxy.acquireHolds(codes, holder, at, expiresAt);
+  }
+  releaseHolds(holder: string): Promise<void> {
+    return this.proxy.releaseHolds(holder);
   }
 
   // ---- Store ----
@@ -283,12 +349,12 @@ export class MemoryStore implements Store {
       this.packs,
       this.events,
       this.sessions,
-      this.businessKeys,
     ]) {
       map.clear();
     }
-    this.businessRows = [];
     this.audit = [];
+    this.uploads.clear();
+    this.proxy.clear();
   }
 
   async close(): Promise<void> {}

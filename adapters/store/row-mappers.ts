@@ -6,10 +6,14 @@
 import type { Drug, DrugDraft, DrugGtin, DrugVersion, PackLevel, TracePrefix } from '../../core/catalog/drug.js';
 import type { PackageRelation, ParentStatus } from '../../core/hierarchy/package-relation.js';
 import type { LedgerAction, LedgerEvent, Pack, PackState } from '../../core/ledger/pack.js';
-import type { AuditEntry, BusinessRow, BusinessRowKind } from '../../core/window/business-row.js';
+import type { ErrorClass, Upload, UploadAttempt, UploadSource, UploadState } from '../../core/insurance/upload.js';
+import type { ProxyRequest, ProxyRequestState } from '../../core/ports/proxy-store.js';
+import type { AuditEntry, BusinessRow } from '../../core/window/business-row.js';
 import type { Session } from '../../core/window/session.js';
 import { sortGtins, sortPrefixes } from './ordering.js';
+import type { PackHold } from './proxy-rules.js';
 import { sessionKeys } from './session-rules.js';
+import { newUpload, uploadToBusinessRow, type NewUpload } from './upload-rules.js';
 
 export type Row = Record<string, unknown>;
 
@@ -218,7 +222,7 @@ export function rowToDrugVersion(r: Row): DrugVersion {
   };
 }
 
-// ---- window sessions ----
+// ---- window sessions and the upload outbox ----
 
 /** The session row: the filter columns copied from the document, then the document itself. */
 export function sessionValues(s: Session): unknown[] {
@@ -261,18 +265,165 @@ export function rowToSession(r: Row): Session {
   return session;
 }
 
-export function businessRowValues(b: BusinessRow): unknown[] {
-  return [b.infno, b.businessKey, b.sessionId, JSON.stringify(b.payload), b.createdAt];
+/** A new upload in the column order of BUSINESS_ROW_COLUMNS (the sender's columns start empty). */
+export function businessRowValues(b: NewUpload): unknown[] {
+  const u = newUpload(b, 0);
+  return [
+    u.infno,
+    u.businessKey,
+    u.sessionId,
+    JSON.stringify(u.payload),
+    u.createdAt,
+    u.source,
+    u.state,
+    u.updatedAt,
+    u.lastMsgid,
+    u.infRefmsgid,
+    u.deliveredAt,
+    u.originalId,
+  ];
 }
 
-export function rowToBusinessRow(r: Row): BusinessRow {
+/** An upload from its tg_business_rows row (UPLOAD_READ_COLUMNS) and its order keys in key_no order. */
+export function rowToUpload(r: Row, orderKeys: string[]): Upload {
   return {
-    infno: str(r.infno) as BusinessRowKind,
+    id: num(r.id),
+    infno: str(r.infno),
     businessKey: str(r.business_key),
     sessionId: str(r.session_id),
+    source: str(r.source) as UploadSource,
     payload: parseJson<Record<string, unknown>>(r.payload) ?? {},
+    orderKeys,
+    state: str(r.state) as UploadState,
+    attempts: num(r.attempts),
+    nextAttemptAt: optStr(r.next_attempt_at),
+    errorClass: optStr(r.error_class) as ErrorClass | null,
+    lastError: optStr(r.last_error),
+    lastMsgid: optStr(r.last_msgid),
+    infRefmsgid: optStr(r.inf_refmsgid),
     createdAt: str(r.created_at),
+    // Rows written before 0003-upload-outbox have no updated_at.
+    updatedAt: str(r.updated_at ?? r.created_at),
+    deliveredAt: optStr(r.delivered_at),
+    originalId: optNum(r.original_id),
+    leaseOwner: optStr(r.lease_owner),
+    leaseUntil: optStr(r.lease_until),
   };
+}
+
+export function rowToBusinessRow(r: Row, orderKeys: string[]): BusinessRow {
+  return uploadToBusinessRow(rowToUpload(r, orderKeys));
+}
+
+const uploadColumnOf: Record<keyof Upload, string> = {
+  id: 'id',
+  infno: 'infno',
+  businessKey: 'business_key',
+  sessionId: 'session_id',
+  source: 'source',
+  payload: 'payload',
+  orderKeys: '',
+  state: 'state',
+  attempts: 'attempts',
+  nextAttemptAt: 'next_attempt_at',
+  errorClass: 'error_class',
+  lastError: 'last_error',
+  lastMsgid: 'last_msgid',
+  infRefmsgid: 'inf_refmsgid',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+  deliveredAt: 'delivered_at',
+  originalId: 'original_id',
+  leaseOwner: 'lease_owner',
+  leaseUntil: 'lease_until',
+};
+
+/** The columns an update sets, from the fields the shared rules computed (order keys and payload never change). */
+export function uploadPatchColumns(patch: Partial<Upload>): Row {
+  const out: Row = {};
+  for (const [field, value] of Object.entries(patch)) {
+    const column = uploadColumnOf[field as keyof Upload];
+    if (column && field !== 'payload' && field !== 'id') {
+      out[column] = value;
+    }
+  }
+  return out;
+}
+
+export function attemptValues(a: UploadAttempt): unknown[] {
+  return [
+    a.uploadId,
+    a.attempt,
+    a.infno,
+    a.msgid,
+    a.startedAt,
+    a.finishedAt,
+    a.outcome,
+    a.httpStatus,
+    a.infcode,
+    a.message,
+    a.request,
+    a.response,
+  ];
+}
+
+export function rowToAttempt(r: Row): UploadAttempt {
+  return {
+    uploadId: num(r.row_id),
+    attempt: num(r.attempt),
+    infno: str(r.infno),
+    msgid: str(r.msgid),
+    startedAt: str(r.started_at),
+    finishedAt: optStr(r.finished_at),
+    outcome: optStr(r.outcome),
+    httpStatus: optNum(r.http_status),
+    infcode: optNum(r.infcode),
+    message: optStr(r.message),
+    request: optStr(r.request),
+    response: optStr(r.response),
+  };
+}
+
+// ---- insurance proxy ----
+
+export function proxyRequestValues(p: ProxyRequest): unknown[] {
+  return [
+    p.msgid,
+    p.infno,
+    p.receivedAt,
+    p.sourceIp,
+    p.sessionId,
+    p.mode,
+    p.state,
+    p.request,
+    p.response,
+    JSON.stringify(p.businessKeys),
+    p.updatedAt,
+  ];
+}
+
+export function rowToProxyRequest(r: Row): ProxyRequest {
+  return {
+    msgid: str(r.msgid),
+    infno: str(r.infno),
+    receivedAt: str(r.received_at),
+    sourceIp: str(r.source_ip),
+    sessionId: optStr(r.session_id),
+    mode: str(r.mode),
+    state: str(r.state) as ProxyRequestState,
+    request: str(r.request),
+    response: optStr(r.response),
+    businessKeys: parseJson<string[]>(r.business_keys) ?? [],
+    updatedAt: str(r.updated_at),
+  };
+}
+
+export function holdValues(h: PackHold): unknown[] {
+  return [h.traceCode, h.holder, h.heldAt, h.expiresAt];
+}
+
+export function rowToHold(r: Row): PackHold {
+  return { traceCode: str(r.trace_code), holder: str(r.holder), heldAt: str(r.held_at), expiresAt: str(r.expires_at) };
 }
 
 export function auditValues(a: AuditEntry): unknown[] {

@@ -10,7 +10,7 @@ export async function selectIn(
   table: string,
   columns: readonly string[],
   key: string,
-  values: readonly string[]
+  values: readonly (string | number)[]
 ): Promise<Row[]> {
   const out: Row[] = [];
   for (const chunk of chunks([...new Set(values)], batchLimits[dialect].inList)) {

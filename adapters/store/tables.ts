@@ -13,15 +13,20 @@ export const TABLES = {
   sessions: 'tg_sessions',
   businessRows: 'tg_business_rows',
   audit: 'tg_audit',
+  uploadKeys: 'tg_upload_keys',
+  uploadAttempts: 'tg_upload_attempts',
+  proxyRequests: 'tg_proxy_requests',
+  packHolds: 'tg_pack_holds',
 } as const;
 
 export interface ColumnSpec {
   name: string;
-  kind: 'text' | 'int';
+  kind: 'text' | 'int' | 'bigint';
 }
 
 const text = (name: string): ColumnSpec => ({ name, kind: 'text' });
 const int = (name: string): ColumnSpec => ({ name, kind: 'int' });
+const bigint = (name: string): ColumnSpec => ({ name, kind: 'bigint' });
 
 export const PACK_COLUMNS: readonly ColumnSpec[] = [
   text('trace_code'),
@@ -115,13 +120,75 @@ export const SESSION_COLUMNS: readonly ColumnSpec[] = [
   text('doc'),
 ];
 
-/** The columns tracegate writes; `id` is numbered by the database and `state` defaults to 'pending'. */
+/**
+ * The columns a new business row (an upload entering the outbox) is written with; `id` is numbered by the
+ * database, `attempts` defaults to 0, and the sender's columns stay NULL until it works on the row.
+ */
 export const BUSINESS_ROW_COLUMNS: readonly ColumnSpec[] = [
   text('infno'),
   text('business_key'),
   text('session_id'),
   text('payload'),
   text('created_at'),
+  text('source'),
+  text('state'),
+  text('updated_at'),
+  text('last_msgid'),
+  text('inf_refmsgid'),
+  text('delivered_at'),
+  bigint('original_id'),
+];
+
+/** Everything an upload is read back from (its order keys come from tg_upload_keys). */
+export const UPLOAD_READ_COLUMNS: readonly string[] = [
+  'id',
+  ...BUSINESS_ROW_COLUMNS.map((c) => c.name),
+  'attempts',
+  'next_attempt_at',
+  'error_class',
+  'last_error',
+  'lease_owner',
+  'lease_until',
+];
+
+/** One row per order key of an upload; `key_no` keeps the list's order. */
+export const UPLOAD_KEY_COLUMNS: readonly ColumnSpec[] = [bigint('row_id'), text('order_key'), int('key_no')];
+
+/** `id` is numbered by the database; (row_id, attempt) is unique. */
+export const UPLOAD_ATTEMPT_COLUMNS: readonly ColumnSpec[] = [
+  bigint('row_id'),
+  int('attempt'),
+  text('infno'),
+  text('msgid'),
+  text('started_at'),
+  text('finished_at'),
+  text('outcome'),
+  int('http_status'),
+  int('infcode'),
+  text('message'),
+  text('request'),
+  text('response'),
+];
+
+export const PROXY_REQUEST_COLUMNS: readonly ColumnSpec[] = [
+  text('msgid'),
+  text('infno'),
+  text('received_at'),
+  text('source_ip'),
+  text('session_id'),
+  text('mode'),
+  text('state'),
+  text('request'),
+  text('response'),
+  text('business_keys'),
+  text('updated_at'),
+];
+
+export const PACK_HOLD_COLUMNS: readonly ColumnSpec[] = [
+  text('trace_code'),
+  text('holder'),
+  text('held_at'),
+  text('expires_at'),
 ];
 
 /** `id` is numbered by the database (and orders the trail). */

@@ -166,16 +166,42 @@ export const ERR_MSG_MAX = 200;
  * tracegate's reason the same way.
  */
 export function refusalEnvelope(errMsg: string, refmsgid: string, at: string): Record<string, unknown> {
+  return responseEnvelope({ infcode: -1, refmsgid, at, errMsg, warnMsg: null, output: null });
+}
+
+/**
+ * A success tracegate gives itself (store-and-forward: the rows are stored and queued); the two-level result says
+ * success, and warn_msg says the platform has not seen them yet.
+ */
+export function acceptedEnvelope(refmsgid: string, at: string, warnMsg: string): Record<string, unknown> {
+  return responseEnvelope({
+    infcode: 0,
+    refmsgid,
+    at,
+    errMsg: null,
+    warnMsg,
+    output: { result: { retRslt: '1', msgRslt: warnMsg } },
+  });
+}
+
+function responseEnvelope(a: {
+  infcode: number;
+  refmsgid: string;
+  at: string;
+  errMsg: string | null;
+  warnMsg: string | null;
+  output: unknown;
+}): Record<string, unknown> {
   // yyyyMMddHHmmssSSS in hospital-local time, as the platform writes refmsg_time and respond_time.
-  const stamp = new Date(Date.parse(at) + 8 * 3600_000).toISOString().replace(/\D/g, '').slice(0, 17);
+  const stamp = new Date(Date.parse(a.at) + 8 * 3600_000).toISOString().replace(/\D/g, '').slice(0, 17);
   return {
-    infcode: -1,
-    inf_refmsgid: refmsgid,
+    infcode: a.infcode,
+    inf_refmsgid: a.refmsgid,
     refmsg_time: stamp,
     respond_time: stamp,
-    err_msg: [...errMsg].slice(0, ERR_MSG_MAX).join(''),
-    warn_msg: null,
-    output: null,
+    err_msg: a.errMsg === null ? null : [...a.errMsg].slice(0, ERR_MSG_MAX).join(''),
+    warn_msg: a.warnMsg,
+    output: a.output,
     cainfo: null,
     signtype: null,
     enctype: null,

@@ -12,6 +12,8 @@ export interface FieldSpec {
   length?: number;
   scale?: number;
   required: boolean;
+  /** A dictionary field's allowed values (代码标识). */
+  values?: readonly string[];
 }
 
 const s = (name: string, length: number, required = false): FieldSpec => ({ name, type: 'string', length, required });
@@ -24,6 +26,10 @@ const n = (name: string, length: number, scale: number, required = false): Field
 });
 const d = (name: string, required = false): FieldSpec => ({ name, type: 'date', required });
 const dt = (name: string, required = false): FieldSpec => ({ name, type: 'datetime', required });
+const dict = (name: string, length: number, values: readonly string[], required = false): FieldSpec => ({
+  ...s(name, length, required),
+  values,
+});
 const trace: FieldSpec = { name: 'drugtracinfo', type: 'tracelist', required: false };
 
 const catalogKeys = [
@@ -118,4 +124,87 @@ export const saleReturnFields: FieldSpec[] = [
   trace,
 ];
 
-export const rowFieldsOf = { '3503': purchaseFields, '3505': saleFields, '3506': saleReturnFields } as const;
+/** 3501 商品盘存上传 (invinfo). */
+export const inventoryFields: FieldSpec[] = [
+  ...catalogKeys,
+  s('rx_flag', 3, true),
+  d('invdate', true),
+  n('inv_cnt', 16, 2, true),
+  s('manu_lotnum', 30),
+  s('fixmedins_bchno', 30, true),
+  d('manu_date', true),
+  d('expy_end', true),
+  s('memo', 500),
+  trace,
+];
+
+/**
+ * inv_chg_type: 101 调拨入库, 102 调拨出库, 103 盘盈, 104 盘损, 105 销毁, 106 其他入库, 107 其他出库, 108 商品采购入库,
+ * 109 商品退货出库, 110 赠药入库, 111 赠药退回出库.
+ */
+export const STOCK_CHANGE_TYPES = [
+  '101',
+  '102',
+  '103',
+  '104',
+  '105',
+  '106',
+  '107',
+  '108',
+  '109',
+  '110',
+  '111',
+] as const;
+
+/** 3502 商品库存变更 (invinfo); inv_chg_type from the 101–111 dictionary. */
+export const stockChangeFields: FieldSpec[] = [
+  s('med_list_codg', 50, true),
+  dict('inv_chg_type', 6, STOCK_CHANGE_TYPES, true),
+  s('fixmedins_hilist_id', 30, true),
+  s('fixmedins_hilist_name', 200, true),
+  s('fixmedins_bchno', 30, true),
+  n('pric', 16, 6, true),
+  n('cnt', 16, 4, true),
+  s('rx_flag', 3, true),
+  dt('inv_chg_time', true),
+  s('inv_chg_opter_name', 50),
+  s('memo', 500),
+  s('trdn_flag', 2, true),
+  trace,
+];
+
+/** 3504 商品采购退货 (purcinfo); medins_prod_purc_no names the original purchase. */
+export const purchaseReturnFields: FieldSpec[] = [
+  ...catalogKeys,
+  s('fixmedins_bchno', 30, true),
+  s('spler_name', 200, true),
+  s('spler_pmtno', 50),
+  d('manu_date', true),
+  d('expy_end', true),
+  n('finl_trns_pric', 16, 6),
+  n('purc_retn_cnt', 16, 4, true),
+  s('purc_invo_codg', 50),
+  s('purc_invo_no', 50),
+  s('rx_flag', 3, true),
+  dt('purc_retn_stoin_time', true),
+  s('purc_retn_opter_name', 50, true),
+  s('memo', 500),
+  s('medins_prod_purc_no', 50),
+];
+
+/** 3507 商品信息删除 (data): the key of the row to delete and which kind of data it was. */
+export const deletionFields: FieldSpec[] = [
+  s('fixmedins_bchno', 30, true),
+  dict('inv_data_type', 3, ['1', '2', '3', '4'], true),
+];
+
+export const rowFieldsOf = {
+  '3501': inventoryFields,
+  '3502': stockChangeFields,
+  '3503': purchaseFields,
+  '3504': purchaseReturnFields,
+  '3505': saleFields,
+  '3506': saleReturnFields,
+  '3507': deletionFields,
+} as const;
+export type RowInfno = keyof typeof rowFieldsOf;

@@ -1,5 +1,5 @@
 import type { FieldSpec } from './row-fields.js';
-import { rowFieldsOf } from './row-fields.js';
+import { rowFieldsOf, type RowInfno } from './row-fields.js';
 
 export interface RowFieldProblem {
   field: string;
@@ -15,7 +15,7 @@ const DATETIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
  * Check one 35xx row against the platform's limits before it is queued, so a field that would be refused is
  * named now (and by us) rather than by the platform later.
  */
-export function validateRow(infno: keyof typeof rowFieldsOf, row: Record<string, unknown>): RowFieldProblem[] {
+export function validateRow(infno: RowInfno, row: Record<string, unknown>): RowFieldProblem[] {
   const problems: RowFieldProblem[] = [];
   for (const spec of rowFieldsOf[infno]) {
     const value = row[spec.name];
@@ -38,8 +38,11 @@ function checkValue(spec: FieldSpec, value: unknown): string | null {
     case 'string': {
       const text = String(value);
       const length = [...text].length;
-      return spec.length !== undefined && length > spec.length
-        ? `长度 ${length} 超过上限 ${spec.length}（值「${text.slice(0, 40)}」）`
+      if (spec.length !== undefined && length > spec.length) {
+        return `长度 ${length} 超过上限 ${spec.length}（值「${text.slice(0, 40)}」）`;
+      }
+      return spec.values && !spec.values.includes(text)
+        ? `「${text.slice(0, 40)}」不在取值范围 ${spec.values.join('/')} 内`
         : null;
     }
     case 'number':

@@ -1,7 +1,7 @@
 /** 3503 商品采购: one row per delivery-note line; the interface's purchase rows carry no trace node (§2.3). */
 import type { BusinessRow } from './business-row.js';
 import { businessKey } from './business-key.js';
-import { businessTime, drugOfLine, flag, lotAndExpiry, row } from './row-helpers.js';
+import { businessTime, drugOfLine, flag, lotAndExpiry, operatorOf, row } from './row-helpers.js';
 import type { BuildRowsInput } from './row-helpers.js';
 import { codesOnLine, receiptOrderOf } from './session-scans.js';
 
@@ -30,6 +30,7 @@ export function buildReceiptRows(input: BuildRowsInput): BusinessRow[] {
         purc_retn_cnt: noteLine?.quantity ?? line.packs,
         rx_flag: flag(drug.rxFlag),
         purc_retn_stoin_time: time,
+        purc_retn_opter_name: operatorOf(input),
       });
     });
 }

@@ -8,7 +8,7 @@ import { businessKey } from './business-key.js';
 import { visitSerial } from './build-sale-rows.js';
 import { dispensedCodes } from './dispensed-codes.js';
 import { describeReturnTarget } from './plan-lines.js';
-import { businessTime, drugOfLine, flag, lotAndExpiry, row, traceNode } from './row-helpers.js';
+import { businessTime, drugOfLine, flag, lotAndExpiry, operatorOf, row, traceNode } from './row-helpers.js';
 import type { BuildRowsInput } from './row-helpers.js';
 import { codesOnLine, dispenseOrderOf, returnOrderOf } from './session-scans.js';
 import type { LinePlan, ReturnOrder, Session } from './session.js';
@@ -44,6 +44,7 @@ export function buildReturnRows(input: BuildRowsInput): BusinessRow[] {
         trdn_flag: '0',
         sel_retn_cnt: groups.length > 1 ? group.codes.length : returnedQuantity(order, line),
         sel_retn_time: time,
+        sel_retn_opter_name: operatorOf(input),
         medins_prod_sel_no: businessKey(group.original.id, line.lineNo),
         mdtrt_sn: visitSerial(originalOrder),
         memo: order.reason,

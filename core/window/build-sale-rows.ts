@@ -2,7 +2,7 @@
 import type { BusinessRow } from './business-row.js';
 import { businessKey } from './business-key.js';
 import { quantityInUnits, splitIntoPacks } from './order-quantity.js';
-import { businessTime, drugOfLine, flag, lotAndExpiry, row, saleCount, traceNode } from './row-helpers.js';
+import { businessTime, drugOfLine, flag, lotAndExpiry, operatorOf, row, saleCount, traceNode } from './row-helpers.js';
 import type { BuildRowsInput } from './row-helpers.js';
 import { codesOnLine, dispenseOrderOf } from './session-scans.js';
 import type { DispenseOrder } from './session.js';
@@ -34,6 +34,9 @@ export function buildSaleRows(input: BuildRowsInput): BusinessRow[] {
         rxno: order.prescriptionNo,
         prsc_dr_name: order.doctorName,
         sel_retn_time: time,
+        sel_retn_opter_name: operatorOf(input),
+        phar_name: operatorOf(input),
+        rtal_docno: order.prescriptionNo,
         manu_lotnum: lot,
         expy_end: expiry,
       };

@@ -5,6 +5,7 @@ import type { Pack } from '../ledger/pack.js';
 import type { BusinessRow, BusinessRowKind } from './business-row.js';
 import type { DrugOf } from './plan-lines.js';
 import { shanghaiDateTime } from '../shanghai-time.js';
+import { orderKeysOf } from '../insurance/order-keys.js';
 import type { LinePlan, Session } from './session.js';
 
 export interface BuildRowsInput {
@@ -47,6 +48,14 @@ export function traceNode(codes: string[]): { drug_trac_codg: string }[] {
   return codes.map((code) => ({ drug_trac_codg: code }));
 }
 
+/**
+ * Who completed the session, as the row's operator (经办人) and, for sales, the pharmacist; the relay maps this
+ * actor to the person's registered name and certificate numbers (insurance.staff) before sending.
+ */
+export function operatorOf(input: BuildRowsInput): string | null {
+  return input.session.completedBy;
+}
+
 /** 35xx 日期时间型 in hospital time: when the session was (or is being) completed. */
 export function businessTime(input: BuildRowsInput): string {
   return shanghaiDateTime(input.session.completedAt ?? input.now);
@@ -58,7 +67,16 @@ export function row(
   input: BuildRowsInput,
   payload: Record<string, unknown>
 ): BusinessRow {
-  return { infno, businessKey, sessionId: input.session.id, payload, createdAt: input.now };
+  return {
+    infno,
+    businessKey,
+    sessionId: input.session.id,
+    payload,
+    createdAt: input.now,
+    source: 'window',
+    orderKeys: orderKeysOf(payload),
+    state: 'pending',
+  };
 }
 
 export function flag(value: boolean): '1' | '0' {

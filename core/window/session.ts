@@ -19,6 +19,8 @@ export interface OrderLine {
   hisDrugCode: string;
   quantity: number;
   unit: string;
+  /** The HIS's own key of this line (its 3505 fixmedins_bchno), when the order came from an HIS upload. */
+  businessKey?: string;
 }
 
 export interface DispenseOrder {

@@ -47,6 +47,14 @@ export interface ScanOutcome {
   summary: SessionSummary;
 }
 
+export interface CompleteOptions {
+  /**
+   * Replace the business rows the session would hand to the outbox: the insurance proxy keeps the HIS's own
+   * rows (its fixmedins_bchno, already delivered in sync mode) instead of tracegate's.
+   */
+  businessRows?: (built: BusinessRow[]) => BusinessRow[];
+}
+
 const idPrefix: Record<SessionKind, string> = { receipt: 'R', dispense: 'D', return: 'T' };
 /** A scan that lost a race with another write to the same session is retried this often. */
 const SCAN_RETRIES = 3;
@@ -99,17 +107,7 @@ export class WindowService {
     for (let attempt = 1; ; attempt++) {
       const session = this.requireOpen(await this.load(id, kind));
       const decision = await this.decide(session, raw);
-      const scan: SessionScan = {
-        seq: session.scans.length + 1,
-        raw,
-        traceCode: decision.traceCode,
-        result: decision.result,
-        problem: decision.problem,
-        assignments: decision.assignments,
-        at: this.clock.now().toISOString(),
-        actor: who.actor,
-        withdrawn: false,
-      };
+      const scan = this.scanRecord(session, raw, decision, who);
       // A harmless duplicate changes nothing: the session is not rewritten.
       const next = decision.duplicate ? session : { ...session, scans: [...session.scans, scan] };
       try {
@@ -117,15 +115,40 @@ export class WindowService {
         if (decision.result !== 'accepted') {
           await this.store.appendAudit([this.auditOf(scan, session, who)]);
         }
-        return {
-          sessionId: id,
-          result: decision.result,
-          duplicate: decision.duplicate,
-          lineNo: decision.assignments[0]?.lineNo ?? null,
-          traceCode: decision.traceCode,
-          problem: decision.problem,
-          summary: sessionSummary(saved, this.policy),
-        };
+        return outcomeOf(id, decision, sessionSummary(saved, this.policy));
+      } catch (e) {
+        if (!(e instanceof StoreConflict) || attempt >= SCAN_RETRIES) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /**
+   * Decide several scans of one session in order, as if scanned one after another, and keep them with ONE write
+   * (channels that receive a whole message of codes: the insurance proxy, HL7, FHIR).
+   */
+  async scanMany(id: string, raws: string[], who: WindowActor, kind?: SessionKind): Promise<ScanOutcome[]> {
+    for (let attempt = 1; ; attempt++) {
+      const loaded = this.requireOpen(await this.load(id, kind));
+      let session = loaded;
+      const decided: { decision: ScanDecision & { traceCode: string | null }; scan: SessionScan }[] = [];
+      for (const raw of raws) {
+        const decision = await this.decide(session, raw);
+        const scan = this.scanRecord(session, raw, decision, who);
+        decided.push({ decision, scan });
+        if (!decision.duplicate) {
+          session = { ...session, scans: [...session.scans, scan] };
+        }
+      }
+      try {
+        const saved = session === loaded ? loaded : await this.store.saveSession(session, loaded.version);
+        const refusals = decided.filter((d) => d.decision.result !== 'accepted');
+        if (refusals.length > 0) {
+          await this.store.appendAudit(refusals.map((d) => this.auditOf(d.scan, loaded, who)));
+        }
+        const summary = sessionSummary(saved, this.policy);
+        return decided.map(({ decision }) => outcomeOf(id, decision, summary));
       } catch (e) {
         if (!(e instanceof StoreConflict) || attempt >= SCAN_RETRIES) {
           throw e;
@@ -164,7 +187,8 @@ export class WindowService {
     id: string,
     who: WindowActor,
     override?: { reason: string },
-    kind?: SessionKind
+    kind?: SessionKind,
+    options: CompleteOptions = {}
   ): Promise<{ session: Session; summary: SessionSummary }> {
     const session = await this.load(id, kind);
     if (session.state === 'completed') {
@@ -211,7 +235,8 @@ export class WindowService {
     };
     const packs = new Map(changes.map((c) => [c.after.traceCode, c.after]));
     const drugOf = await this.drugOf();
-    const rows = buildBusinessRows({ session: completed, drugOf, packs, originals, now });
+    const built = buildBusinessRows({ session: completed, drugOf, packs, originals, now });
+    const rows = options.businessRows ? options.businessRows(built) : built;
     try {
       const saved = await this.store.completeSession(completed, session.version, changes, rows, audit);
       return { session: saved, summary: sessionSummary(saved, this.policy) };
@@ -367,6 +392,25 @@ export class WindowService {
     return codes.map((c) => ({ ...c, pack: packs.get(c.traceCode) ?? null }));
   }
 
+  private scanRecord(
+    session: Session,
+    raw: string,
+    decision: ScanDecision & { traceCode: string | null },
+    who: WindowActor
+  ): SessionScan {
+    return {
+      seq: session.scans.length + 1,
+      raw,
+      traceCode: decision.traceCode,
+      result: decision.result,
+      problem: decision.problem,
+      assignments: decision.assignments,
+      at: this.clock.now().toISOString(),
+      actor: who.actor,
+      withdrawn: false,
+    };
+  }
+
   private auditOf(scan: SessionScan, session: Session, who: WindowActor): AuditEntry {
     return {
       at: scan.at,
@@ -380,6 +424,22 @@ export class WindowService {
       reason: scan.problem?.message ?? '',
     };
   }
+}
+
+function outcomeOf(
+  sessionId: string,
+  decision: ScanDecision & { traceCode: string | null },
+  summary: SessionSummary
+): ScanOutcome {
+  return {
+    sessionId,
+    result: decision.result,
+    duplicate: decision.duplicate,
+    lineNo: decision.assignments[0]?.lineNo ?? null,
+    traceCode: decision.traceCode,
+    problem: decision.problem,
+    summary,
+  };
 }
 
 function refusedDecision(

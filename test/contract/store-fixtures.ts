@@ -254,6 +254,9 @@ export function businessRow(businessKey: string, sessionId: string, overrides: P
       memo: null,
     },
     createdAt: T1,
+    source: 'window',
+    orderKeys: [`code:${traceCode(1)}`, `bchno:${businessKey}`],
+    state: 'pending',
     ...overrides,
   };
 }

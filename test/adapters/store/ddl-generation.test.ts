@@ -26,6 +26,7 @@ import {
 } from '../../../adapters/store/tables.js';
 import { foundationSchema } from '../../../migrations/0001-foundation.js';
 import { windowSessionsSchema } from '../../../migrations/0002-window-sessions.js';
+import { uploadOutboxSchema } from '../../../migrations/0003-upload-outbox.js';
 import { MIGRATION_TABLE, migrations } from '../../../migrations/index.js';
 import { auditEntry, businessRow, dispenseSession, move, receive, traceCode } from '../../contract/store-fixtures.js';
 
@@ -58,11 +59,24 @@ const expectedNames = [
   'tg_audit_pk',
   'tg_audit_session_idx',
   'tg_audit_trace_idx',
+  // 0003-upload-outbox
+  'tg_business_rows_due_idx',
+  'tg_upload_keys_pk',
+  'tg_upload_keys_row_idx',
+  'tg_upload_attempts_pk',
+  'tg_upload_attempts_uq',
+  'tg_proxy_requests_pk',
+  'tg_proxy_requests_state_idx',
+  'tg_pack_holds_pk',
+  'tg_pack_holds_holder_idx',
 ];
 
-/** SQL Server also names the default constraint of tg_business_rows.state (the others have no such object). */
+/** Defaults SQL Server keeps as named constraints (the other dialects have no such object). */
+const mssqlDefaults = ['tg_business_rows_state_df', 'tg_business_rows_source_df', 'tg_business_rows_attempts_df'];
+
+/** SQL Server also names the default constraints of tg_business_rows. */
 function expectedNamesFor(dialect: StoreDialect): string[] {
-  return [...expectedNames, ...(dialect === 'mssql' ? ['tg_business_rows_state_df'] : [])].sort();
+  return [...expectedNames, ...(dialect === 'mssql' ? mssqlDefaults : [])].sort();
 }
 
 /** Bind parameters per statement each server accepts. */
@@ -117,7 +131,8 @@ function offlineKnex(dialect: StoreDialect): Knex {
 
 /** Every migration in order, as one chain. */
 function compileDdl(dialect: StoreDialect): string[] {
-  return windowSessionsSchema(foundationSchema(offlineKnex(dialect).schema, dialect), dialect)
+  const schema = offlineKnex(dialect).schema;
+  return uploadOutboxSchema(windowSessionsSchema(foundationSchema(schema, dialect), dialect), dialect)
     .toSQL()
     .map((s) => s.sql);
 }
@@ -140,11 +155,12 @@ function columnDefinition(ddl: string[], table: string, column: string): string 
 function columnLengths(ddl: string[]): Map<string, Map<string, number>> {
   const out = new Map<string, Map<string, number>>();
   for (const s of ddl) {
-    const table = new RegExp(`^create table ${Q}(\\w+)${E}`, 'i').exec(s)?.[1];
+    // Columns added later (0003 adds to tg_business_rows) count as the table's too.
+    const table = new RegExp(`^(?:create|alter) table ${Q}(\\w+)${E}`, 'i').exec(s)?.[1];
     if (!table) {
       continue;
     }
-    const columns = new Map<string, number>();
+    const columns = out.get(table) ?? new Map<string, number>();
     for (const m of s.matchAll(new RegExp(`${Q}(\\w+)${E} (\\w+)(?:\\((\\d+)(?: char)?\\))?`, 'g'))) {
       columns.set(m[1]!, m[3] ? Number(m[3]) : 0);
     }
@@ -187,7 +203,11 @@ function keys(ddl: string[]): { table: string; columns: string[] }[] {
 
 describe('DDL generation (offline, all dialects)', () => {
   it('keeps migration bookkeeping names within Oracle’s 30 characters', () => {
-    expect(migrations.map((m) => m.name)).to.deep.equal(['0001-foundation', '0002-window-sessions']);
+    expect(migrations.map((m) => m.name)).to.deep.equal([
+      '0001-foundation',
+      '0002-window-sessions',
+      '0003-upload-outbox',
+    ]);
     // knex creates these two tables itself (as in knex/lib/migrations/migrate/table-creator.js); on Oracle
     // their auto-increment columns add a sequence and a trigger named after the table.
     // Offline, knex cannot ask the server for its version; 11.2 is the oldest we promise to support.
@@ -232,14 +252,15 @@ describe('DDL generation (offline, all dialects)', () => {
 
       it('names every primary key, foreign key and index', () => {
         const count = (re: RegExp) => (all.match(re) ?? []).length;
-        expect(count(/primary key/gi)).to.equal(10);
-        expect(count(new RegExp(`constraint ${Q}\\w+${E} primary key`, 'gi'))).to.equal(10);
+        expect(count(/primary key/gi)).to.equal(14);
+        expect(count(new RegExp(`constraint ${Q}\\w+${E} primary key`, 'gi'))).to.equal(14);
         expect(count(/foreign key/gi)).to.equal(3);
         expect(count(new RegExp(`constraint ${Q}\\w+${E} foreign key`, 'gi'))).to.equal(3);
-        expect(count(/(create|add) index/gi)).to.equal(10);
-        expect(count(new RegExp(`(create index|add index) ${Q}\\w+${E}`, 'gi'))).to.equal(10);
-        // One unique constraint (tg_business_rows.business_key), spelled four ways.
-        expect(count(/create unique index|add unique|add constraint \S+ unique/gi)).to.equal(1);
+        expect(count(/(create|add) index/gi)).to.equal(14);
+        expect(count(new RegExp(`(create index|add index) ${Q}\\w+${E}`, 'gi'))).to.equal(14);
+        // Two unique constraints (tg_business_rows.business_key, tg_upload_attempts (row_id, attempt)), spelled
+        // four ways.
+        expect(count(/create unique index|add unique|add constraint \S+ unique/gi)).to.equal(2);
         expect(
           count(new RegExp(`(create unique index|add unique|add constraint) ${Q}\\w+${E}( unique)?`, 'gi'))
         ).to.be.at.least(1);
@@ -268,9 +289,32 @@ describe('DDL generation (offline, all dialects)', () => {
         expect(columnDefinition(ddl, 'tg_business_rows', 'id')).to.equal(types.serial);
         expect(columnDefinition(ddl, 'tg_audit', 'id')).to.equal(types.serial);
         expect(columnDefinition(ddl, 'tg_business_rows', 'state')).to.match(/default 'pending'/i);
+        // 0003-upload-outbox
+        expect(columnDefinition(ddl, 'tg_upload_keys', 'order_key')).to.equal(types.traceCode.replace('100', '120'));
+        expect(columnDefinition(ddl, 'tg_upload_keys', 'row_id')).to.match(/^(bigint|number\(20, 0\)) not null$/);
+        expect(columnDefinition(ddl, 'tg_upload_attempts', 'id')).to.equal(types.serial);
+        expect(columnDefinition(ddl, 'tg_upload_attempts', 'request')).to.equal(types.details);
+        expect(columnDefinition(ddl, 'tg_proxy_requests', 'business_keys')).to.equal(`${types.details} not null`);
+        expect(columnDefinition(ddl, 'tg_pack_holds', 'trace_code')).to.equal(types.traceCode);
       });
 
-      it('numbers tg_business_rows and tg_audit without knex’s increments()', () => {
+      it('adds the outbox columns to tg_business_rows, NOT NULL ones with a default existing rows take', () => {
+        const alter = ddl.filter((x) => new RegExp(`^alter table ${Q}tg_business_rows${E}`, 'i').test(x)).join('\n');
+        expect(alter).to.match(
+          new RegExp(
+            `${Q}source${E} [^,]*not null[^,]*default 'window'|${Q}source${E} [^,]*default 'window' not null`,
+            'i'
+          )
+        );
+        expect(alter).to.match(
+          new RegExp(`${Q}attempts${E} [^,]*(not null[^,]*default '0'|default '0' not null)`, 'i')
+        );
+        for (const column of ['next_attempt_at', 'last_error', 'inf_refmsgid', 'lease_until', 'original_id']) {
+          expect(alter).to.contain(column);
+        }
+      });
+
+      it('numbers tg_business_rows, tg_audit and tg_upload_attempts without knex’s increments()', () => {
         const oracleSql = ddl.filter((s) => /^create (sequence|or replace trigger)/.test(s));
         if (dialect !== 'oracle') {
           expect(oracleSql).to.deep.equal([]);
@@ -284,13 +328,16 @@ describe('DDL generation (offline, all dialects)', () => {
           'create sequence "tg_audit_seq"',
           'create or replace trigger "tg_audit_id_trg" before insert on "tg_audit" for each row ' +
             'when (new."id" is null) begin :new."id" := "tg_audit_seq".nextval; end;',
+          'create sequence "tg_upload_attempts_seq"',
+          'create or replace trigger "tg_upload_attempts_id_trg" before insert on "tg_upload_attempts" for each row ' +
+            'when (new."id" is null) begin :new."id" := "tg_upload_attempts_seq".nextval; end;',
         ]);
       });
 
       it('keeps keys indexable: ≤ 191 characters per MySQL column, ≤ 900 bytes per SQL Server key', () => {
         const lengths = columnLengths(ddl);
         const found = keys(ddl);
-        expect(found.length).to.equal(21);
+        expect(found.length).to.equal(30);
         for (const key of found) {
           const columns = key.columns.map((c) => lengths.get(key.table)?.get(c) ?? 0);
           for (const chars of columns) {

@@ -33,12 +33,16 @@ describe('KnexStore on SQLite', () => {
     try {
       expect(await store.migrationStatus()).to.deep.equal({
         applied: [],
-        pending: ['0001-foundation', '0002-window-sessions'],
+        pending: ['0001-foundation', '0002-window-sessions', '0003-upload-outbox'],
       });
-      expect(await store.migrateLatest()).to.deep.equal(['0001-foundation', '0002-window-sessions']);
+      expect(await store.migrateLatest()).to.deep.equal([
+        '0001-foundation',
+        '0002-window-sessions',
+        '0003-upload-outbox',
+      ]);
       expect(await store.migrateLatest()).to.deep.equal([]);
       expect(await store.migrationStatus()).to.deep.equal({
-        applied: ['0001-foundation', '0002-window-sessions'],
+        applied: ['0001-foundation', '0002-window-sessions', '0003-upload-outbox'],
         pending: [],
       });
     } finally {

@@ -82,6 +82,9 @@ describe('business rows for the insurance relay', () => {
       rxno: 'RX20261122001',
       prsc_dr_name: '李医生',
       sel_retn_time: '2026-11-23 00:05:09',
+      sel_retn_opter_name: 'pharmacist-1',
+      phar_name: 'pharmacist-1',
+      rtal_docno: 'RX20261122001',
       manu_lotnum: 'LOT-A1',
       expy_end: '2028-01-31',
       drugtracinfo: [{ drug_trac_codg: A(1) }, { drug_trac_codg: A(2) }],
@@ -151,6 +154,7 @@ describe('business rows for the insurance relay', () => {
       trdn_flag: '0',
       sel_retn_cnt: 1,
       sel_retn_time: '2026-11-22 10:30:00',
+      sel_retn_opter_name: 'pharmacist-1',
       medins_prod_sel_no: saleRows[0]?.businessKey,
       mdtrt_sn: 'MDTRT0001',
       memo: '患者过敏',
@@ -214,6 +218,7 @@ describe('business rows for the insurance relay', () => {
       purc_retn_cnt: 2,
       rx_flag: '1',
       purc_retn_stoin_time: '2026-11-23 00:05:09',
+      purc_retn_opter_name: 'pharmacist-1',
     });
   });
 

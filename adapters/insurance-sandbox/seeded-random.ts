@@ -1,0 +1,16 @@
+/**
+ * A small seeded generator (mulberry32) for fault injection: the same seed gives the same sequence, so a test of
+ * "errorRate 0.5" sees the same requests fail on every run and machine.
+ */
+export type Random = () => number;
+
+export function seededRandom(seed: number): Random {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

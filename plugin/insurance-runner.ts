@@ -1,0 +1,85 @@
+/**
+ * The insurance relay's background work: the outbox sender, the settling of proxy requests the platform never
+ * answered, and the retention sweep of stored request/response bodies. Started with the HTTP server, stopped
+ * before the store closes.
+ */
+import type { OutboxSender } from '../core/insurance/outbox-sender.js';
+import type { ProxyService } from '../core/insurance/proxy-service.js';
+import type { Clock } from '../core/ports/clock.js';
+import type { UploadStore } from '../core/ports/upload-store.js';
+import { BackgroundLoop } from './background-loop.js';
+import type { InsuranceConfig } from './config-schema.js';
+import type { Logger } from './logger.js';
+
+const DAY_MS = 24 * 3600_000;
+const SWEEP_EVERY_MS = 3600_000;
+
+export class InsuranceRunner {
+  private readonly outbox: BackgroundLoop;
+  private readonly settling: BackgroundLoop;
+  private readonly sweeping: BackgroundLoop;
+  private started = false;
+
+  constructor(
+    private readonly sender: OutboxSender,
+    proxy: ProxyService,
+    store: UploadStore,
+    clock: Clock,
+    private readonly config: InsuranceConfig,
+    private readonly log: Logger
+  ) {
+    this.outbox = new BackgroundLoop('outbox', () => sender.runOnce(), config.outbox.pollMs, log);
+    this.settling = new BackgroundLoop(
+      'proxy settling',
+      async () => {
+        await proxy.settleInflight();
+        return 0;
+      },
+      Math.max(1000, (config.proxy.settleAfterSeconds * 1000) / 2),
+      log
+    );
+    this.sweeping = new BackgroundLoop(
+      'retention sweep',
+      async () => {
+        const now = clock.now().getTime();
+        const cleared = await store.pruneAttemptBodies(
+          new Date(now - config.outbox.retention.bodyDays * DAY_MS).toISOString(),
+          new Date(now - config.outbox.retention.failedBodyDays * DAY_MS).toISOString()
+        );
+        if (cleared > 0) {
+          log.info('upload bodies past retention cleared', { cleared });
+        }
+        return 0;
+      },
+      SWEEP_EVERY_MS,
+      log
+    );
+  }
+
+  async start(): Promise<void> {
+    if (this.started || !this.config.outbox.enabled) {
+      return;
+    }
+    this.started = true;
+    const recovered = await this.sender.recoverOwnLeases();
+    if (recovered > 0) {
+      this.log.warn('uploads interrupted by the last stop will be settled with the platform first', { recovered });
+    }
+    this.outbox.start();
+    this.settling.start();
+    this.sweeping.start();
+  }
+
+  /** New uploads are due: send them now rather than at the next poll. */
+  wakeOutbox(): void {
+    this.outbox.wake();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.started) {
+      return;
+    }
+    this.started = false;
+    await Promise.all([this.outbox.stop(), this.settling.stop(), this.sweeping.stop()]);
+  }
+}

@@ -223,9 +223,11 @@ export const configSchema = z
         returnDisposition: z.enum(['stock', 'quarantine']).default('stock'),
         /** The pack a 拆零 remainder comes from must be scanned too. */
         requireSplitScan: z.boolean().default(true),
+        /** upload: tracegate's outbox sends completed sessions' 35xx rows; hold: the HIS sends its own. */
+        businessRows: z.enum(['upload', 'hold']).default('upload'),
       })
       .strict()
-      .default({ neverReceived: 'warn', returnWindowDays: 7, returnDisposition: 'stock', requireSplitScan: true }),
+      .prefault({}),
     insurance: insuranceSchema,
     demo: z
       .object({

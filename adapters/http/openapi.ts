@@ -1,14 +1,7 @@
 /** OpenAPI 3.1 description of the HTTP API, served at /api/v1/openapi.json. Kept beside the routes it describes. */
+import { errors, json } from './openapi-parts.js';
+import { uploadPaths } from './openapi-uploads.js';
 
-const errorRef = { $ref: '#/components/schemas/Error' };
-const errors = (...statuses: number[]): Record<string, unknown> =>
-  Object.fromEntries(
-    statuses.map((s) => [String(s), { description: 'error', content: { 'application/json': { schema: errorRef } } }])
-  );
-const json = (schema: unknown, description = 'OK'): Record<string, unknown> => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 const codeParam = { name: 'hisDrugCode', in: 'path', required: true, schema: { type: 'string' } };
 const fileBody = {
   required: true,
@@ -339,6 +332,7 @@ export const openApiDocument = {
         responses: { 201: json({ $ref: '#/components/schemas/Drug' }), ...errors(400, 401, 403, 404, 409) },
       },
     },
+    ...uploadPaths,
     ...sessionPaths('receipts', 'ReceiptOpen', 'receipt'),
     ...sessionPaths('dispenses', 'DispenseOpen', 'dispense'),
     ...sessionPaths('returns', 'ReturnOpen', 'return'),

@@ -23,25 +23,31 @@ const BUSINESS_TIME_FIELDS = ['sel_retn_time', 'inv_chg_time', 'purc_retn_stoin_
 
 export class RecordedRows {
   private rows: RecordedRow[] = [];
+  /** Rows per key, so the duplicate check of every upload stays constant-time in a long load test. */
+  private perKey = new Map<string, number>();
   private nextRid = 1;
 
   add(row: Omit<RecordedRow, 'rid'>): RecordedRow {
     const recorded = { ...row, rid: this.nextRid++ };
     this.rows.push(recorded);
+    const key = rowKeyString(recorded);
+    this.perKey.set(key, (this.perKey.get(key) ?? 0) + 1);
     return recorded;
   }
 
   has(key: RowKey): boolean {
-    const wanted = rowKeyString(key);
-    return this.rows.some((r) => rowKeyString(r) === wanted);
+    return (this.perKey.get(rowKeyString(key)) ?? 0) > 0;
   }
 
   /** Removes every row under the key; how many there were. */
   remove(key: RowKey): number {
     const wanted = rowKeyString(key);
-    const before = this.rows.length;
-    this.rows = this.rows.filter((r) => rowKeyString(r) !== wanted);
-    return before - this.rows.length;
+    const count = this.perKey.get(wanted) ?? 0;
+    if (count > 0) {
+      this.rows = this.rows.filter((r) => rowKeyString(r) !== wanted);
+      this.perKey.delete(wanted);
+    }
+    return count;
   }
 
   /** Live rows in arrival order. */
@@ -55,6 +61,7 @@ export class RecordedRows {
 
   clear(): void {
     this.rows = [];
+    this.perKey.clear();
   }
 }
 

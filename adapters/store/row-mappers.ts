@@ -315,14 +315,8 @@ export function rowToBusinessRow(r: Row, orderKeys: string[]): BusinessRow {
   return uploadToBusinessRow(rowToUpload(r, orderKeys));
 }
 
-const uploadColumnOf: Record<keyof Upload, string> = {
-  id: 'id',
-  infno: 'infno',
-  businessKey: 'business_key',
-  sessionId: 'session_id',
-  source: 'source',
-  payload: 'payload',
-  orderKeys: '',
+/** The columns a sender or an operator may change (identity, payload and order keys never change). */
+const uploadColumnOf: Partial<Record<keyof Upload, string>> = {
   state: 'state',
   attempts: 'attempts',
   nextAttemptAt: 'next_attempt_at',
@@ -330,22 +324,21 @@ const uploadColumnOf: Record<keyof Upload, string> = {
   lastError: 'last_error',
   lastMsgid: 'last_msgid',
   infRefmsgid: 'inf_refmsgid',
-  createdAt: 'created_at',
   updatedAt: 'updated_at',
   deliveredAt: 'delivered_at',
-  originalId: 'original_id',
   leaseOwner: 'lease_owner',
   leaseUntil: 'lease_until',
 };
 
-/** The columns an update sets, from the fields the shared rules computed (order keys and payload never change). */
+/** The columns an update sets, from the fields the shared rules computed. */
 export function uploadPatchColumns(patch: Partial<Upload>): Row {
   const out: Row = {};
   for (const [field, value] of Object.entries(patch)) {
     const column = uploadColumnOf[field as keyof Upload];
-    if (column && field !== 'payload' && field !== 'id') {
-      out[column] = value;
+    if (column === undefined) {
+      throw new Error(`upload field ${field} cannot be updated`);
     }
+    out[column] = value;
   }
   return out;
 }

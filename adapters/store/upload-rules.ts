@@ -91,7 +91,10 @@ export function newUpload(row: NewUpload, id: number): Upload {
   };
 }
 
-/** The business-row view of an upload (listBusinessRows): `delivery` only where a msgid and a time are stored. */
+/**
+ * The business-row view of an upload (listBusinessRows): `delivery` only where a msgid and a time are stored,
+ * `originalId` only for a re-drive, so a row written without them reads back without them.
+ */
 export function uploadToBusinessRow(u: Upload): BusinessRow {
   const row: BusinessRow = {
     infno: u.infno as BusinessRowKind,
@@ -105,6 +108,9 @@ export function uploadToBusinessRow(u: Upload): BusinessRow {
   };
   if (u.lastMsgid !== null && u.deliveredAt !== null) {
     row.delivery = { msgid: u.lastMsgid, infRefmsgid: u.infRefmsgid, at: u.deliveredAt };
+  }
+  if (u.originalId !== null) {
+    row.originalId = u.originalId;
   }
   return row;
 }

@@ -19,7 +19,10 @@ import type { ProxyRequest, ProxyStore } from '../ports/proxy-store.js';
 import type { SessionStore } from '../ports/session-store.js';
 import type { UploadStore } from '../ports/upload-store.js';
 import { shanghaiDate } from '../shanghai-time.js';
-import type { BusinessRow } from '../window/business-row.js';
+import type { AuditEntry, BusinessRow } from '../window/business-row.js';
+import type { LedgerService, LedgerStep } from '../ledger/ledger-service.js';
+import type { LedgerStore } from '../ports/ledger-store.js';
+import { deletionSteps, stockChangeSteps } from './stock-change-steps.js';
 import type { Session, SessionKind } from '../window/session.js';
 import type { WindowActor, WindowService } from '../window/window-service.js';
 import { classifyReply } from './classify-reply.js';
@@ -65,6 +68,8 @@ export type ProxyAnswer =
 
 export interface ProxyDeps {
   window: WindowService;
+  ledger: LedgerService;
+  ledgerStore: LedgerStore & Pick<SessionStore, 'appendAudit'>;
   sessions: SessionStore;
   uploads: UploadStore;
   proxy: ProxyStore;
@@ -81,7 +86,10 @@ interface Decided {
   who: WindowActor;
 }
 
+/** Decided as the window decides: sales and returns. */
 const CHECKED = new Set(['3505', '3506']);
+/** Followed by the ledger once the platform accepts: stock changes and deletions. */
+const FOLLOWED = new Set(['3502', '3507']);
 
 export class ProxyService {
   constructor(
@@ -99,12 +107,15 @@ export class ProxyService {
       return this.refusal(e);
     }
     const tx = transactionOf(inbound.infno);
-    if (!tx || !CHECKED.has(tx.spec.infno)) {
+    if (!tx || (!CHECKED.has(tx.spec.infno) && !FOLLOWED.has(tx.spec.infno))) {
       return this.relay(req);
     }
     const prior = await this.deps.proxy.getProxyRequest(inbound.msgid);
     if (prior) {
       return this.replay(prior);
+    }
+    if (FOLLOWED.has(tx.spec.infno)) {
+      return this.followed(req, inbound, tx.spec.infno);
     }
     let decided: Decided;
     try {
@@ -129,6 +140,157 @@ export class ProxyService {
       settled += (await this.settle(request)) ? 1 : 0;
     }
     return settled;
+  }
+
+  /**
+   * 3502 and 3507: the steps are checked against the ledger first (an illegal one is refused), the request goes to
+   * the platform, and the ledger follows only its acceptance. In both modes: the platform's answer decides.
+   */
+  private async followed(req: ProxyIncoming, inbound: InboundRequest, infno: string): Promise<ProxyAnswer> {
+    const actor = { actor: this.actorOf(inbound).actor, location: '医保接口代理', ref: inbound.msgid };
+    let rows: Record<string, unknown>[];
+    let steps: LedgerStep[];
+    try {
+      rows = rowsOfInput(inbound.infno, inbound.input);
+      steps = infno === '3502' ? await this.stockSteps(rows) : await this.deletionStepsOf(rows);
+      await this.deps.ledger.prepare(steps, actor);
+    } catch (e) {
+      return this.refuseAndRecord(req, inbound, e);
+    }
+    const now = this.deps.clock.now();
+    const codes = [...new Set(steps.map((s) => s.traceCode))];
+    const held = await this.deps.proxy.acquireHolds(
+      codes,
+      inbound.msgid,
+      now.toISOString(),
+      new Date(now.getTime() + this.options.holdMs).toISOString()
+    );
+    if (held.length > 0) {
+      return this.refusal(
+        refused('CODE_HELD', `追溯码 ${held[0]} 正在另一笔医保上传中，请稍后再试`, { traceCode: held[0] })
+      );
+    }
+    await this.deps.proxy.saveProxyRequest(this.record(req, inbound, null, 'sync', 'inflight', null));
+    const reply = await this.deps.upstream.relay(req);
+    const verdict = reply.kind === 'reply' ? classifyReply(reply.status, parseJson(reply.raw)) : null;
+    if (verdict?.kind === 'delivered') {
+      await this.applyFollowed(infno, rows, steps, actor, inbound.msgid);
+    } else if (reply.kind === 'failure' && reply.errorClass === 'ambiguous') {
+      // The platform may or may not have applied it: the ledger stays as it was, and the pharmacy head sees why.
+      await this.deps.ledgerStore.appendAudit([this.uncertainAudit(inbound, reply.message)]);
+    }
+    if (reply.kind === 'reply') {
+      await this.answered(inbound.msgid, reply.raw.toString('utf8'));
+      return { kind: 'upstream', reply };
+    }
+    const answer = this.envelopeOf(new TracegateError(reply.code, reply.message, 'unavailable'));
+    await this.answered(inbound.msgid, JSON.stringify(answer.body));
+    return answer;
+  }
+
+  /** The platform accepted: the ledger follows (prepared again, against the packs as they are now). */
+  private async applyFollowed(
+    infno: string,
+    rows: Record<string, unknown>[],
+    steps: LedgerStep[],
+    actor: { actor: string; location: string; ref: string },
+    msgid: string
+  ): Promise<void> {
+    try {
+      await this.deps.ledgerStore.commit(await this.deps.ledger.prepare(steps, actor));
+    } catch (e) {
+      if (!isTracegateError(e) && !(e instanceof StoreConflict)) {
+        throw e;
+      }
+      await this.deps.ledgerStore.appendAudit([
+        {
+          at: this.deps.clock.now().toISOString(),
+          actor: actor.actor,
+          role: 'integration',
+          action: 'proxy_ledger_conflict',
+          sessionId: null,
+          raw: null,
+          traceCode: steps[0]?.traceCode ?? null,
+          code: isTracegateError(e) ? e.code : 'STORE_CONFLICT',
+          reason: `医保平台已接受 ${infno}（报文 ${msgid}），但台账未能同步：${e.message}`,
+        },
+      ]);
+    }
+    await this.recordDelivered(infno, rows, msgid);
+  }
+
+  /** Keep the HIS's accepted rows in the outbox as delivered (the record of what the platform has). */
+  private async recordDelivered(infno: string, rows: Record<string, unknown>[], msgid: string): Promise<void> {
+    const at = this.deps.clock.now().toISOString();
+    const spec = transactionOf(infno)?.spec;
+    const businessRows: BusinessRow[] = rows.map((payload) => ({
+      infno: spec?.infno ?? '3502',
+      businessKey:
+        infno === '3507'
+          ? `${String(payload.fixmedins_bchno ?? '')}:del:${msgid}`
+          : String(payload.fixmedins_bchno ?? ''),
+      sessionId: msgid,
+      payload,
+      createdAt: at,
+      source: 'proxy',
+      orderKeys: orderKeysOf(payload),
+      state: 'delivered',
+      delivery: { msgid, infRefmsgid: null, at },
+    }));
+    try {
+      await this.deps.uploads.enqueueUploads(businessRows);
+    } catch (e) {
+      // A key the platform accepted twice (the HIS resent it under a new msgid) is already on record.
+      if (!isTracegateError(e) || e.code !== 'BUSINESS_ROW_EXISTS') {
+        throw e;
+      }
+    }
+  }
+
+  private async stockSteps(rows: Record<string, unknown>[]): Promise<LedgerStep[]> {
+    const codes = rows.flatMap(traceCodesOfRow);
+    const packs = await this.deps.ledgerStore.getPacks(codes);
+    for (const row of rows) {
+      for (const code of traceCodesOfRow(row).filter((c) => !packs.has(c))) {
+        // A pack new to the ledger must belong to the row's drug (the same check a receipt makes).
+        const owner = await this.deps.catalog.resolve(this.deps.ledger.recognize(code));
+        if (owner.owner.drug.hisDrugCode !== String(row.fixmedins_hilist_id ?? '')) {
+          throw refused(
+            'CODE_DRUG_MISMATCH',
+            `追溯码 ${code} 属于 ${owner.owner.drug.name}（${owner.owner.drug.hisDrugCode}），不是本行药品 ${String(row.fixmedins_hilist_id ?? '')}`,
+            { traceCode: code }
+          );
+        }
+      }
+    }
+    return stockChangeSteps(rows, packs);
+  }
+
+  /** 3507 of a sale or return tracegate knows (data type 4): its packs go back; other deletions only pass. */
+  private async deletionStepsOf(rows: Record<string, unknown>[]): Promise<LedgerStep[]> {
+    const steps: LedgerStep[] = [];
+    for (const row of rows) {
+      const key = String(row.fixmedins_bchno ?? '');
+      const target = String(row.inv_data_type ?? '') === '4' ? await this.deps.uploads.getUploadByKey(key) : undefined;
+      if (target && (target.infno === '3505' || target.infno === '3506') && target.state === 'delivered') {
+        steps.push(...deletionSteps(target.infno, traceCodesOfRow(target.payload), key));
+      }
+    }
+    return steps;
+  }
+
+  private uncertainAudit(inbound: InboundRequest, detail: string): AuditEntry {
+    return {
+      at: this.deps.clock.now().toISOString(),
+      actor: this.actorOf(inbound).actor,
+      role: 'integration',
+      action: 'proxy_uncertain',
+      sessionId: null,
+      raw: null,
+      traceCode: null,
+      code: 'UPSTREAM_UNCERTAIN',
+      reason: `${inbound.infno}（报文 ${inbound.msgid}）医保平台结果未知（${detail}），台账未变更，请核对平台记录`,
+    };
   }
 
   private async decideSale(inbound: InboundRequest, rows: Record<string, unknown>[]): Promise<Decided> {
@@ -447,7 +609,7 @@ export class ProxyService {
     return this.envelopeOf(e);
   }
 
-  private envelopeOf(e: TracegateError): ProxyAnswer {
+  private envelopeOf(e: TracegateError): Extract<ProxyAnswer, { kind: 'envelope' }> {
     const at = this.deps.clock.now();
     return {
       kind: 'envelope',

@@ -8,6 +8,11 @@ export interface WindowPolicy {
   returnDisposition: 'stock' | 'quarantine';
   /** Whether a line with a 拆零 remainder is complete only once the opened (or to-be-opened) pack is scanned. */
   requireSplitScan: boolean;
+  /**
+   * Who sends the 3503/3505/3506 rows of completed sessions: tracegate's outbox ('upload'), or the HIS itself through
+   * its own insurance interface ('hold': the rows are kept for reconciliation and never sent by tracegate).
+   */
+  businessRows: 'upload' | 'hold';
 }
 
 /**
@@ -19,4 +24,5 @@ export const defaultWindowPolicy: Readonly<WindowPolicy> = Object.freeze({
   returnWindowDays: 7,
   returnDisposition: 'stock',
   requireSplitScan: true,
+  businessRows: 'upload',
 });

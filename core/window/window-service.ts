@@ -236,7 +236,9 @@ export class WindowService {
     const packs = new Map(changes.map((c) => [c.after.traceCode, c.after]));
     const drugOf = await this.drugOf();
     const built = buildBusinessRows({ session: completed, drugOf, packs, originals, now });
-    const rows = options.businessRows ? options.businessRows(built) : built;
+    const rows = options.businessRows
+      ? options.businessRows(built)
+      : built.map((r) => (this.policy.businessRows === 'hold' ? { ...r, state: 'held' as const } : r));
     try {
       const saved = await this.store.completeSession(completed, session.version, changes, rows, audit);
       return { session: saved, summary: sessionSummary(saved, this.policy) };

@@ -1,6 +1,8 @@
 /** The insurance relay: the platform client, msgids, the outbox sender, the proxy, the uploads service, the runner. */
 import { hostname } from 'node:os';
 import { createHttpUpstream } from '../../adapters/insurance/http-upstream.js';
+import { upstreamHealthCheck } from '../../adapters/insurance/upstream-health-check.js';
+import type { HealthCheck } from '../../core/ports/health-check.js';
 import { unconfiguredUpstream } from '../../adapters/insurance/unconfigured-upstream.js';
 import type { CatalogService } from '../../core/catalog/catalog-service.js';
 import { buildRequest } from '../../core/insurance/envelope.js';
@@ -13,6 +15,7 @@ import type { Clock } from '../../core/ports/clock.js';
 import type { InsuranceUpstream } from '../../core/ports/insurance-upstream.js';
 import type { Store } from '../../core/ports/store.js';
 import type { WindowService } from '../../core/window/window-service.js';
+import type { LedgerService } from '../../core/ledger/ledger-service.js';
 import type { InsuranceConfig, TracegateConfig } from '../config-schema.js';
 import { InsuranceRunner } from '../insurance-runner.js';
 import type { Logger } from '../logger.js';
@@ -71,6 +74,9 @@ export const insuranceModule: TracegateModule = {
         )
         .inSingletonScope();
     }
+    if (cfg.upstream.baseUrl) {
+      c.bind<HealthCheck>(TOKENS.HealthCheck).toConstantValue(upstreamHealthCheck(cfg.upstream.baseUrl));
+    }
     c.bind(TOKENS.OutboxSender)
       .toResolvedValue(
         (store: Store, upstream: InsuranceUpstream, ids: MsgIdSource, clock: Clock, all: TracegateConfig) =>
@@ -93,13 +99,25 @@ export const insuranceModule: TracegateModule = {
         (
           store: Store,
           window: WindowService,
+          ledger: LedgerService,
           catalog: CatalogService,
           upstream: InsuranceUpstream,
           msgids: MsgIdSource,
           clock: Clock
         ) =>
           new ProxyService(
-            { window, sessions: store, uploads: store, proxy: store, catalog, upstream, msgids, clock },
+            {
+              window,
+              ledger,
+              ledgerStore: store,
+              sessions: store,
+              uploads: store,
+              proxy: store,
+              catalog,
+              upstream,
+              msgids,
+              clock,
+            },
             {
               mode: cfg.proxy.mode,
               holdMs: cfg.proxy.holdSeconds * 1000,
@@ -113,6 +131,7 @@ export const insuranceModule: TracegateModule = {
         [
           TOKENS.Store,
           TOKENS.WindowService,
+          TOKENS.LedgerService,
           TOKENS.CatalogService,
           TOKENS.InsuranceUpstream,
           TOKENS.MsgIdSource,

@@ -4,11 +4,12 @@
  */
 import { expect } from 'chai';
 import type { Drug } from '../../core/catalog/drug.js';
-import { TracegateError } from '../../core/errors.js';
+import type { TracegateError } from '../../core/errors.js';
 import type { LedgerChange } from '../../core/ledger/pack.js';
 import { StoreConflict } from '../../core/ports/ledger-store.js';
 import type { Store } from '../../core/ports/store.js';
 import type { DispenseOrder, Session, SessionScan } from '../../core/window/session.js';
+import { rejection, storeConflict, tracegateError } from './contract-assertions.js';
 import {
   T0,
   T1,
@@ -25,6 +26,7 @@ import {
   returnSession,
   traceCode,
 } from './store-fixtures.js';
+import { uploadContract } from './upload-contract.js';
 
 export interface StoreContractOptions {
   /**
@@ -33,28 +35,6 @@ export interface StoreContractOptions {
    * and SQLite (a second synchronous connection in one process would block the event loop on the lock).
    */
   concurrentInstances?: boolean;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected the promise to reject');
-}
-
-async function storeConflict(promise: Promise<unknown>): Promise<StoreConflict> {
-  const e = await rejection(promise);
-  expect(e, String(e)).to.be.instanceOf(StoreConflict);
-  return e as StoreConflict;
-}
-
-async function tracegateError(promise: Promise<unknown>, code: string): Promise<TracegateError> {
-  const e = await rejection(promise);
-  expect(e, String(e)).to.be.instanceOf(TracegateError);
-  expect((e as TracegateError).code).to.equal(code);
-  return e as TracegateError;
 }
 
 const change = { actor: '信息科-王五', source: 'import', at: T0 };
@@ -954,6 +934,8 @@ export function storeContract(
         expect(await store.listAudit('NOPE')).to.deep.equal([]);
       });
     });
+
+    uploadContract({ store: () => store, withTwoHandles });
 
     describe('store', () => {
       it('truncateAll removes every drug, relation, pack, event, session, business row and audit entry', async () => {

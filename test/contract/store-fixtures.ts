@@ -1,7 +1,9 @@
 /** Builders for the store contract: realistic drafts, packs and ledger changes with Chinese text and nulls. */
 import type { DrugDraft } from '../../core/catalog/drug.js';
 import type { PackageRelation } from '../../core/hierarchy/package-relation.js';
+import type { UploadAttempt } from '../../core/insurance/upload.js';
 import type { LedgerAction, LedgerChange, Pack, PackState } from '../../core/ledger/pack.js';
+import type { ProxyRequest } from '../../core/ports/proxy-store.js';
 import type { AuditEntry, BusinessRow } from '../../core/window/business-row.js';
 import type { Session } from '../../core/window/session.js';
 
@@ -272,6 +274,51 @@ export function auditEntry(sessionId: string | null, overrides: Partial<AuditEnt
     traceCode: null,
     code: 'NOT_A_TRACE_CODE',
     reason: '扫到的是商品条码（69码），请扫描药品追溯码',
+    ...overrides,
+  };
+}
+
+/** Attempt `attempt` of upload `uploadId`: a 3505 sent at T1, not finished yet, with its request body. */
+export function uploadAttempt(
+  uploadId: number,
+  attempt: number,
+  overrides: Partial<UploadAttempt> = {}
+): UploadAttempt {
+  return {
+    uploadId,
+    attempt,
+    infno: '3505',
+    msgid: `H33010500001202507011730${String(attempt).padStart(4, '0')}`.slice(0, 30),
+    startedAt: T1,
+    finishedAt: null,
+    outcome: null,
+    httpStatus: null,
+    infcode: null,
+    message: null,
+    request: JSON.stringify({ infno: '3505', input: { selinfo: { fixmedins_bchno: `K${uploadId}`, 备注: '门诊' } } }),
+    response: null,
+    ...overrides,
+  };
+}
+
+/** A 3505 request the proxy took from the HIS at T0, its platform call in flight. */
+export function proxyRequest(msgid: string, overrides: Partial<ProxyRequest> = {}): ProxyRequest {
+  return {
+    msgid,
+    infno: '3505',
+    receivedAt: T0,
+    sourceIp: '10.1.2.30',
+    sessionId: null,
+    mode: 'sync',
+    state: 'inflight',
+    request: JSON.stringify({
+      infno: '3505',
+      msgid,
+      input: { selinfo: { fixmedins_bchno: `${msgid}-1`, psn_name: '王小明' } },
+    }),
+    response: null,
+    businessKeys: [`${msgid}-1`],
+    updatedAt: T0,
     ...overrides,
   };
 }

@@ -9,7 +9,12 @@ export function healthRoutes(checks: () => HealthCheck[]): Router {
   });
   r.get('/readyz', async (_req, res) => {
     const results = await Promise.all(checks().map(async (c) => ({ name: c.name, ...(await c.check()) })));
-    const ready = results.every((x) => x.ok);
+    const required = new Set(
+      checks()
+        .filter((c) => c.requiredForReadiness !== false)
+        .map((c) => c.name)
+    );
+    const ready = results.every((x) => x.ok || !required.has(x.name));
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks: results });
   });
   return r;

@@ -93,7 +93,10 @@ describe('insurance sandbox: the request envelope', () => {
   it('refuses mistyped fields, naming them', async () => {
     await refused(envelope('3505', { selinfo: sale('T1') }, { opter: 1001 }), /字段 opter（经办人）应为字符串/);
     await refused(envelope('3505', { selinfo: sale('T1') }, { infno: 3505 }), /字段 infno（交易编号）应为字符串/);
-    await refused(envelope('3505', { selinfo: sale('T1') }, { sign_no: {} }), /字段 sign_no（交易签到流水号）应为字符串/);
+    await refused(
+      envelope('3505', { selinfo: sale('T1') }, { sign_no: {} }),
+      /字段 sign_no（交易签到流水号）应为字符串/
+    );
     await refused(envelope('3505', [] as any), /字段 input（交易输入）应为 JSON 对象/);
     await refused(envelope('3505', 'eyJzZWxpbmZvIjp7fX0=' as any), /input（交易输入）应为 JSON 对象/);
   });
@@ -125,8 +128,11 @@ describe('insurance sandbox: the request envelope', () => {
     await refused(envelope('3505a', {}), /infno「3505a」格式错误/);
     await refused(envelope('35051', {}), /infno「35051」格式错误/);
     await refused(envelope('3505', {}, { msgid: 'H1509020164520261122' }), /msgid 应为 30 位，实际 20 位/);
-    await refused(envelope('3505', {}, { msgid: `${nextMsgid()}0` }), /msgid 应为 30 位，实际 31 位/);
-    await refused(envelope('3505', {}, { inf_time: '2026-11-22T19:30:00' }), /inf_time（交易时间）.*yyyy-MM-dd HH:mm:ss/);
+    await refused(envelope('3505', {}, { msgid: `${nextMsgid()}0` }), /字段 msgid（发送方报文ID）长度 31 超过上限 30/);
+    await refused(
+      envelope('3505', {}, { inf_time: '2026-11-22T19:30:00' }),
+      /inf_time（交易时间）.*yyyy-MM-dd HH:mm:ss/
+    );
     await refused(envelope('3505', {}, { inf_time: '2026-02-30 10:00:00' }), /inf_time/);
     await refused(envelope('3505', {}, { inf_time: '2026-11-22 24:00:00' }), /inf_time/);
     await refused(envelope('3505', {}, { opter_type: '9' }), /opter_type（经办人类别）「9」不在取值范围 1\/2\/3 内/);
@@ -154,7 +160,9 @@ describe('insurance sandbox: the request envelope', () => {
       Buffer.alloc(0),
       Buffer.from([0, 1, 2, 3, 255]),
       Buffer.from('{"infno":"3505","input":{"selinfo":{"drugtracinfo":[null,1,{"drug_trac_codg":{}}]}}}'),
-      Buffer.from(JSON.stringify(envelope('3505', { selinfo: { ...sale('J1'), drugtracinfo: 'x', sel_retn_cnt: {} } }))),
+      Buffer.from(
+        JSON.stringify(envelope('3505', { selinfo: { ...sale('J1'), drugtracinfo: 'x', sel_retn_cnt: {} } }))
+      ),
       Buffer.from(JSON.stringify(envelope('3507A', { goodDetail: [{ fixmedins_bchno: ['a'], inv_data_type: 9 }] }))),
       Buffer.from(JSON.stringify(envelope('3513', { data: { drug_trac_codg: { $ne: 1 } } }))),
       Buffer.from('{"__proto__":{"infcode":0},"constructor":{"prototype":{}}}'),

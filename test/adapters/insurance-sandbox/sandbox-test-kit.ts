@@ -74,8 +74,7 @@ export function saleReturn(bchno: string, originalBchno: string, codes: string[]
 }
 
 export type Reply =
-  | { kind: 'reply'; status: number; text: string; json: any; ms: number }
-  | { kind: 'error'; code: string; ms: number };
+  { kind: 'reply'; status: number; text: string; json: any; ms: number } | { kind: 'error'; code: string; ms: number };
 
 /**
  * POST over a fresh connection (no keep-alive pool, so drops and a closed listener show as they would to a new

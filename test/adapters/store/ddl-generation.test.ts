@@ -10,10 +10,20 @@ import { knexClientOf, StoreDialects, type StoreDialect } from '../../../adapter
 import { guardedPackUpdate } from '../../../adapters/store/knex-ledger.js';
 import { guardedSessionUpdate } from '../../../adapters/store/knex-sessions.js';
 import {
+  blockedCandidates,
+  dueCandidates,
+  guardedClaim,
+  guardedUploadUpdate,
+} from '../../../adapters/store/knex-upload-claims.js';
+import { uploadPatch } from '../../../adapters/store/upload-rules.js';
+import {
+  attemptValues,
   auditValues,
   businessRowValues,
   eventValues,
+  holdValues,
   packValues,
+  proxyRequestValues,
   sessionValues,
 } from '../../../adapters/store/row-mappers.js';
 import {
@@ -21,14 +31,29 @@ import {
   BUSINESS_ROW_COLUMNS,
   EVENT_COLUMNS,
   PACK_COLUMNS,
+  PACK_HOLD_COLUMNS,
+  PROXY_REQUEST_COLUMNS,
   SESSION_COLUMNS,
   TABLES,
+  UPLOAD_ATTEMPT_COLUMNS,
+  UPLOAD_KEY_COLUMNS,
 } from '../../../adapters/store/tables.js';
 import { foundationSchema } from '../../../migrations/0001-foundation.js';
 import { windowSessionsSchema } from '../../../migrations/0002-window-sessions.js';
 import { uploadOutboxSchema } from '../../../migrations/0003-upload-outbox.js';
 import { MIGRATION_TABLE, migrations } from '../../../migrations/index.js';
-import { auditEntry, businessRow, dispenseSession, move, receive, traceCode } from '../../contract/store-fixtures.js';
+import {
+  T0,
+  T1,
+  auditEntry,
+  businessRow,
+  dispenseSession,
+  move,
+  proxyRequest,
+  receive,
+  traceCode,
+  uploadAttempt,
+} from '../../contract/store-fixtures.js';
 
 const ORACLE_MAX_IDENTIFIER = 30;
 
@@ -370,6 +395,22 @@ describe('DDL generation (offline, all dialects)', () => {
             changes.map((_, i) => businessRowValues(businessRow(`K${i}`, 'S1'))),
           ],
           [TABLES.audit, AUDIT_COLUMNS, changes.map(() => auditValues(auditEntry('S1')))],
+          [TABLES.uploadKeys, UPLOAD_KEY_COLUMNS, changes.map((_, i) => [i, `code:${traceCode(i)}`, 0])],
+          [
+            TABLES.uploadAttempts,
+            UPLOAD_ATTEMPT_COLUMNS,
+            changes.map((_, i) => attemptValues(uploadAttempt(i + 1, 1))),
+          ],
+          [
+            TABLES.proxyRequests,
+            PROXY_REQUEST_COLUMNS,
+            changes.map((_, i) => proxyRequestValues(proxyRequest(`M${i}`))),
+          ],
+          [
+            TABLES.packHolds,
+            PACK_HOLD_COLUMNS,
+            changes.map((_, i) => holdValues({ traceCode: traceCode(i), holder: 'M1', heldAt: T0, expiresAt: T1 })),
+          ],
         ] as const) {
           const statements = [...bulkInsertStatements(dialect, table, columns, rows)];
           let total = 0;
@@ -428,6 +469,66 @@ describe('DDL generation (offline, all dialects)', () => {
         /^update "tg_sessions" set "state" = :1, .*"doc" = :9 where "id" = :10 and "version" = :11$/
       );
       expect(native.bindings.slice(-2)).to.deep.equal(['D20250701-0001', 3]);
+    });
+
+    const request = { now: T1, limit: 10, owner: 'instance-a', leaseUntil: '2025-07-01T09:35:00.000Z' };
+
+    it('reads due uploads oldest first with TOP (mssql) and ROWNUM (oracle)', () => {
+      expect(dueCandidates(offlineKnex('mssql'), T1, 0, 100).toSQL().toNative().sql).to.equal(
+        'select top (@p0) [id], [state], [next_attempt_at], [lease_until] from [tg_business_rows] where [id] > @p1 and ' +
+          '(([state] in (@p2, @p3) and ([next_attempt_at] is null or [next_attempt_at] <= @p4)) or ' +
+          '([state] = @p5 and [lease_until] <= @p6)) order by [id] asc'
+      );
+      expect(dueCandidates(offlineKnex('oracle'), T1, 0, 100).toSQL().toNative().sql).to.match(
+        /^select \* from \(select "id", .* order by "id" asc\) where rownum <= :7$/
+      );
+    });
+
+    it('finds blocked candidates with one self-join over tg_upload_keys (mssql, oracle)', () => {
+      expect(blockedCandidates(offlineKnex('mssql'), [5, 7]).toSQL().toNative().sql).to.equal(
+        'select distinct [c].[row_id] from [tg_upload_keys] as [c] ' +
+          'inner join [tg_upload_keys] as [k] on [k].[order_key] = [c].[order_key] ' +
+          'inner join [tg_business_rows] as [b] on [b].[id] = [k].[row_id] ' +
+          'where [c].[row_id] in (@p0, @p1) and [k].[row_id] < [c].[row_id] and [b].[state] not in (@p2, @p3)'
+      );
+      // Oracle takes table aliases without AS.
+      expect(blockedCandidates(offlineKnex('oracle'), [5, 7]).toSQL().toNative().sql).to.contain(
+        'from "tg_upload_keys" "c" inner join "tg_upload_keys" "k" on "k"."order_key" = "c"."order_key"'
+      );
+    });
+
+    it('claims guarded by state and due time, or by the lapsed lease read, and reads the row count back (mssql)', () => {
+      const db = offlineKnex('mssql');
+      const pending = guardedClaim(db, { id: 5, state: 'pending', nextAttemptAt: null, leaseUntil: null }, request)
+        .toSQL()
+        .toNative();
+      expect(pending.sql).to.equal(
+        'update [tg_business_rows] set [state] = @p0, [lease_owner] = @p1, [lease_until] = @p2, [updated_at] = @p3 ' +
+          'where [id] = @p4 and [state] = @p5 and ([next_attempt_at] is null or [next_attempt_at] <= @p6);select @@rowcount'
+      );
+      expect(pending.bindings).to.deep.equal(['sending', 'instance-a', request.leaseUntil, T1, 5, 'pending', T1]);
+      const lapsed = guardedClaim(db, { id: 5, state: 'sending', nextAttemptAt: null, leaseUntil: T0 }, request)
+        .toSQL()
+        .toNative();
+      expect(lapsed.sql).to.match(
+        /where \[id\] = @p4 and \[state\] = @p5 and \[lease_until\] = @p6 and \[lease_until\] <= @p7;select @@rowcount$/
+      );
+      expect(lapsed.bindings.slice(-4)).to.deep.equal([5, 'sending', T0, T1]);
+    });
+
+    it('writes a sender’s outcome only under its lease and clears the lease (oracle)', () => {
+      const native = guardedUploadUpdate(
+        offlineKnex('oracle'),
+        5,
+        'instance-a',
+        uploadPatch({ state: 'delivered', deliveredAt: T1, lastMsgid: 'M1' }, T1)
+      )
+        .toSQL()
+        .toNative();
+      expect(native.sql).to.match(
+        /^update "tg_business_rows" set "state" = :1, .*"lease_owner" = :\d+, "lease_until" = :\d+ where "id" = :\d+ and "lease_owner" = :\d+ and "state" = :\d+$/
+      );
+      expect(native.bindings.slice(-5)).to.deep.equal([null, null, 5, 'instance-a', 'sending']);
     });
 
     it('inserts packs as multi-row VALUES of at most 2,100 parameters (mssql)', () => {

@@ -39,6 +39,8 @@ async function setup(mode: ProxyMode = 'sync') {
   const proxy = new ProxyService(
     {
       window,
+      ledger: w.ledger,
+      ledgerStore: store,
       sessions: store,
       uploads: store,
       proxy: store,
@@ -202,5 +204,58 @@ describe('the insurance proxy (store-and-forward mode)', () => {
     expect(answer.err_msg).to.contain('phar_name');
     expect(await store.getUploadByKey('HIS-1')).to.equal(undefined);
     expect((await store.getPacks([unit(1)])).get(unit(1))?.state).to.equal('in_stock');
+  });
+});
+
+describe('the insurance proxy: stock changes (3502) and deletions (3507) follow the platform', () => {
+  const change = (bchno: string, type: string, codes: string[]) =>
+    request('3502', {
+      invinfo: {
+        med_list_codg: 'XC10AAA034A001010100445',
+        inv_chg_type: type,
+        fixmedins_hilist_id: 'Y0001',
+        fixmedins_hilist_name: '阿托伐他汀钙片',
+        fixmedins_bchno: bchno,
+        pric: '12.5',
+        cnt: codes.length,
+        rx_flag: '1',
+        inv_chg_time: '2026-11-29 10:00:00',
+        trdn_flag: '0',
+        drugtracinfo: codes.map((c) => ({ drug_trac_codg: c })),
+      },
+    });
+  const state = async (store: MemoryStore, c: string) => (await store.getPacks([c])).get(c)?.state;
+
+  it('销毁 scraps the packs once the platform accepts; an illegal change is refused before the platform is asked', async () => {
+    const { store, platform, proxy } = await setup();
+    expect(envelopeOf(await proxy.handle(change('CHG-1', '105', [unit(1)]))).infcode).to.equal(0);
+    expect(await state(store, unit(1))).to.equal('scrapped');
+    expect(await store.getUploadByKey('CHG-1')).to.include({ infno: '3502', state: 'delivered', source: 'proxy' });
+    const again = envelopeOf(await proxy.handle(change('CHG-2', '102', [unit(1)])));
+    expect(again.infcode).to.equal(-1);
+    expect(again.err_msg).to.contain(unit(1));
+    expect(platform.infnos()).to.deep.equal(['3502']);
+  });
+
+  it('调拨出库 then 调拨入库 takes a pack out and back; a refusal by the platform changes nothing', async () => {
+    const { store, platform, proxy } = await setup();
+    await proxy.handle(change('CHG-1', '102', [unit(2)]));
+    expect(await state(store, unit(2))).to.equal('transferred_out');
+    platform.script = () => reply({ infcode: -1, err_msg: '库存变更类型错误' });
+    await proxy.handle(change('CHG-2', '101', [unit(2)]));
+    expect(await state(store, unit(2))).to.equal('transferred_out');
+    platform.script = accept;
+    await proxy.handle(change('CHG-3', '101', [unit(2)]));
+    expect(await state(store, unit(2))).to.equal('in_stock');
+  });
+
+  it('a 3507 deleting a sale puts its packs back in stock, after the platform accepts', async () => {
+    const { store, proxy } = await setup();
+    await proxy.handle(sale('HIS-1', [unit(3)]));
+    expect(await state(store, unit(3))).to.equal('dispensed');
+    const undo = await proxy.handle(request('3507', { data: { fixmedins_bchno: 'HIS-1', inv_data_type: '4' } }));
+    expect(envelopeOf(undo).infcode).to.equal(0);
+    expect(await state(store, unit(3))).to.equal('in_stock');
+    expect(envelopeOf(await proxy.handle(sale('HIS-2', [unit(3)]))).infcode).to.equal(0);
   });
 });

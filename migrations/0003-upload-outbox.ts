@@ -32,6 +32,10 @@ const REFMSGID = 40;
 export function uploadOutboxSchema(schema: Knex.SchemaBuilder, dialect: StoreDialect): Knex.SchemaBuilder {
   const c = columnsFor(dialect);
   let chain = schema
+    .alterTable('tg_packs', (t) => {
+      // 生产日期: every 35xx row of the pack needs it (manu_date); nullable for packs received before.
+      c.ascii(t, 'manu_date', 10);
+    })
     .alterTable('tg_business_rows', (t) => {
       c.ascii(t, 'source', 16).notNullable().defaultTo('window', { constraintName: 'tg_business_rows_source_df' });
       c.int(t, 'attempts').notNullable().defaultTo(0, { constraintName: 'tg_business_rows_attempts_df' });

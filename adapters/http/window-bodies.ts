@@ -46,6 +46,7 @@ export const receiptBody = z
             hisDrugCode: code,
             lot: z.string().max(30).nullable().default(null),
             expiry: date.nullable().default(null),
+            manufactureDate: date.nullable().default(null),
             quantity: z.number().int().positive(),
           })
           .strict()

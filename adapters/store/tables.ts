@@ -35,6 +35,7 @@ export const PACK_COLUMNS: readonly ColumnSpec[] = [
   int('units_remaining'),
   text('lot'),
   text('expiry'),
+  text('manu_date'),
   int('seq'),
   text('updated_at'),
   text('location'),

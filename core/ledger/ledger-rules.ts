@@ -172,9 +172,10 @@ export function buildChange(
   before: Pack | null,
   input: TransitionInput,
   ctx: EventContext,
-  lotExpiry: { lot: string | null; expiry: string | null } = {
+  lotExpiry: { lot: string | null; expiry: string | null; manufactureDate: string | null } = {
     lot: before?.lot ?? null,
     expiry: before?.expiry ?? null,
+    manufactureDate: before?.manufactureDate ?? null,
   }
 ): { after: Pack; event: LedgerEvent } {
   const next = nextState(traceCode, before, input);
@@ -186,6 +187,7 @@ export function buildChange(
     unitsRemaining: next.unitsRemaining,
     lot: lotExpiry.lot,
     expiry: lotExpiry.expiry,
+    manufactureDate: lotExpiry.manufactureDate,
     seq,
     updatedAt: ctx.at,
     location: ctx.location,

@@ -24,9 +24,10 @@ export interface Actor {
 export interface ReceiveInput extends Actor {
   /** Raw scans or trace codes: unit codes, or case/middle codes whose relations are known. */
   scans: string[];
-  /** From the delivery note; a GS1 scan's own lot/expiry wins. */
+  /** From the delivery note; a GS1 scan's own lot/expiry/production date wins. */
   lot?: string | null;
   expiry?: string | null;
+  manufactureDate?: string | null;
 }
 
 export interface ReceiveResult {
@@ -41,6 +42,7 @@ interface UnitToReceive {
   hisDrugCode: string;
   lot: string | null;
   expiry: string | null;
+  manufactureDate: string | null;
   via: string | null;
   parent: string | null;
 }
@@ -52,6 +54,7 @@ export interface LedgerStep extends TransitionInput {
   hisDrugCode?: string;
   lot?: string | null;
   expiry?: string | null;
+  manufactureDate?: string | null;
   details?: Record<string, unknown> | null;
 }
 
@@ -110,6 +113,7 @@ export class LedgerService {
         hisDrugCode,
         lot: gs1?.lot ?? input.lot ?? null,
         expiry: gs1?.expiry ?? input.expiry ?? null,
+        manufactureDate: gs1?.productionDate ?? input.manufactureDate ?? null,
         via,
         parent,
       });
@@ -199,7 +203,9 @@ export class LedgerService {
         reason: step.reason ?? null,
         details: step.details ?? null,
       };
-      const lotExpiry = before ? undefined : { lot: step.lot ?? null, expiry: step.expiry ?? null };
+      const lotExpiry = before
+        ? undefined
+        : { lot: step.lot ?? null, expiry: step.expiry ?? null, manufactureDate: step.manufactureDate ?? null };
       const change = { before, ...buildChange(step.traceCode, hisDrugCode, before, t, ctx, lotExpiry) };
       packs.set(step.traceCode, change.after);
       return change;

@@ -21,6 +21,8 @@ export interface Pack {
   lot: string | null;
   /** yyyy-MM-dd */
   expiry: string | null;
+  /** 生产日期 yyyy-MM-dd, from the delivery note or a GS1 AI (11); every 35xx row of the pack needs it. */
+  manufactureDate: string | null;
   /** Number of events so far; the next event is seq + 1. The store makes (traceCode, seq) unique. */
   seq: number;
   updatedAt: string;

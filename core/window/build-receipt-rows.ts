@@ -27,6 +27,7 @@ export function buildReceiptRows(input: BuildRowsInput): BusinessRow[] {
         manu_lotnum: line.lot ?? scanned.lot,
         prodentp_name: drug.manufacturer,
         expy_end: line.expiry ?? scanned.expiry,
+        manu_date: noteLine?.manufactureDate ?? scanned.manufactureDate,
         purc_retn_cnt: noteLine?.quantity ?? line.packs,
         rx_flag: flag(drug.rxFlag),
         purc_retn_stoin_time: time,

@@ -29,7 +29,7 @@ export function buildReturnRows(input: BuildRowsInput): BusinessRow[] {
     groups.forEach((group, i) => {
       const originalOrder = dispenseOrderOf(group.original);
       const key = businessKey(session.id, line.lineNo, groups.length > 1 ? i + 1 : undefined);
-      const { lot, expiry } = lotAndExpiry(input.packs, group.codes);
+      const { lot, expiry, manufactureDate } = lotAndExpiry(input.packs, group.codes);
       const payload: Record<string, unknown> = {
         med_list_codg: drug.insuranceCode,
         fixmedins_hilist_id: line.hisDrugCode,
@@ -39,6 +39,7 @@ export function buildReturnRows(input: BuildRowsInput): BusinessRow[] {
         psn_name: originalOrder.patientName,
         manu_lotnum: lot,
         expy_end: expiry,
+        manu_date: manufactureDate,
         rx_flag: flag(drug.rxFlag),
         // Returns are whole packs only (a 拆零 pack cannot come back whole), so never flagged 拆零.
         trdn_flag: '0',

@@ -18,7 +18,7 @@ export function buildSaleRows(input: BuildRowsInput): BusinessRow[] {
       const codes = line.exempt ? [] : codesOnLine(session, line.lineNo);
       // An exempt line was planned with nothing to scan; its count still follows the same rule from the order.
       const need = line.exempt ? exemptNeed(order, line.lineNo, drug) : line;
-      const { lot, expiry } = lotAndExpiry(input.packs, codes);
+      const { lot, expiry, manufactureDate } = lotAndExpiry(input.packs, codes);
       const key = businessKey(session.id, line.lineNo);
       const payload: Record<string, unknown> = {
         med_list_codg: drug.insuranceCode,
@@ -39,6 +39,7 @@ export function buildSaleRows(input: BuildRowsInput): BusinessRow[] {
         rtal_docno: order.prescriptionNo,
         manu_lotnum: lot,
         expy_end: expiry,
+        manu_date: manufactureDate,
       };
       if (!line.exempt) {
         payload.drugtracinfo = traceNode(codes);

@@ -1,10 +1,14 @@
 import type { LedgerStep } from '../ledger/ledger-service.js';
-import type { Assignment, DispenseOrder, ReturnOrder, Session } from './session.js';
+import type { Assignment, DispenseOrder, ReceiptLine, ReceiptOrder, ReturnOrder, Session } from './session.js';
 import type { WindowPolicy } from './window-policy.js';
 
 /** The assignments that count: from scans not taken back and not refused. */
 export function liveAssignments(session: Session): Assignment[] {
   return session.scans.filter((s) => !s.withdrawn && s.result !== 'rejected').flatMap((s) => s.assignments);
+}
+
+function noteLine(session: Session, lineNo: number): ReceiptLine | undefined {
+  return (session.order as ReceiptOrder).lines.find((l) => l.lineNo === lineNo);
 }
 
 /** The ledger steps completing a session commits, in scan order. */
@@ -22,6 +26,7 @@ export function completionSteps(session: Session, policy: WindowPolicy, original
           hisDrugCode: line?.hisDrugCode,
           lot: line?.lot ?? null,
           expiry: line?.expiry ?? null,
+          manufactureDate: noteLine(session, a.lineNo)?.manufactureDate ?? null,
           details: via,
         });
         break;

@@ -35,13 +35,13 @@ export function drugOfLine(drugOf: DrugOf, line: { lineNo: number; hisDrugCode: 
   return drug;
 }
 
-/** 生产批号/有效期止 of a row: the first scanned pack's, as the interface carries one lot per row. */
+/** 生产批号/有效期止/生产日期 of a row: the first scanned pack's, as the interface carries one lot per row. */
 export function lotAndExpiry(
   packs: ReadonlyMap<string, Pack>,
   codes: string[]
-): { lot: string | null; expiry: string | null } {
+): { lot: string | null; expiry: string | null; manufactureDate: string | null } {
   const first = codes.length > 0 ? packs.get(codes[0] as string) : undefined;
-  return { lot: first?.lot ?? null, expiry: first?.expiry ?? null };
+  return { lot: first?.lot ?? null, expiry: first?.expiry ?? null, manufactureDate: first?.manufactureDate ?? null };
 }
 
 export function traceNode(codes: string[]): { drug_trac_codg: string }[] {

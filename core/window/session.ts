@@ -42,6 +42,8 @@ export interface ReceiptLine {
   lot: string | null;
   /** yyyy-MM-dd */
   expiry: string | null;
+  /** 生产日期 yyyy-MM-dd from the delivery note (the 35xx rows need it). */
+  manufactureDate?: string | null;
   /** Whole packs of the smallest coded level. */
   quantity: number;
 }

@@ -57,7 +57,14 @@ export async function loadDemoData(tg: Tracegate): Promise<boolean> {
     ...caseTree('8101003', '8101002', '8101001', 2, 10, 10),
     ...caseTree('8102003', null, '8102001', 1, 0, 50),
   ]);
-  const receipt = { actor: '库管 李强', location: '药库', ref: 'DN20261120001', lot: '20260315', expiry: '2028-02-29' };
+  const receipt = {
+    actor: '库管 李强',
+    location: '药库',
+    ref: 'DN20261120001',
+    lot: '20260315',
+    expiry: '2028-02-29',
+    manufactureDate: '2026-03-15',
+  };
   await tg.ledger.receive({
     ...receipt,
     scans: [demoCode('8101003', 1), demoCode('8101003', 2), demoCode('8102003', 1)],
@@ -80,6 +87,7 @@ export async function loadDemoData(tg: Tracegate): Promise<boolean> {
     actor: '库管 李强',
     location: '药库',
     ref: 'DN20261120002',
+    manufactureDate: '2024-12-01',
     scans: Array.from(
       { length: 5 },
       (_, i) => `]d2010540123456789817281231` + `10LOT2411A${gs}21SN${String(i + 1).padStart(6, '0')}`

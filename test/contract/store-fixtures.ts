@@ -43,6 +43,7 @@ export function receivedPack(code: string, overrides: Partial<Pack> = {}): Pack 
     unitsRemaining: null,
     lot: '批号A2501',
     expiry: '2027-06-30',
+    manufactureDate: '2025-07-01',
     seq: 1,
     updatedAt: T0,
     location: '西药房',

@@ -436,7 +436,7 @@ describe('DDL generation (offline, all dialects)', () => {
     it('guards the update by trace_code and seq and reads the row count back (mssql)', () => {
       const native = guardedPackUpdate(offlineKnex('mssql'), dispense).toSQL().toNative();
       expect(native.sql).to.match(
-        /^update \[tg_packs\] set \[his_drug_code\] = @p0, .* where \[trace_code\] = @p9 and \[seq\] = @p10;select @@rowcount$/
+        /^update \[tg_packs\] set \[his_drug_code\] = @p0, .* where \[trace_code\] = @p10 and \[seq\] = @p11;select @@rowcount$/
       );
       expect(native.bindings.slice(-2)).to.deep.equal([traceCode(1), 1]);
     });
@@ -444,7 +444,7 @@ describe('DDL generation (offline, all dialects)', () => {
     it('guards the update by trace_code and seq (oracle)', () => {
       const native = guardedPackUpdate(offlineKnex('oracle'), dispense).toSQL().toNative();
       expect(native.sql).to.match(
-        /^update "tg_packs" set "his_drug_code" = :1, .* where "trace_code" = :10 and "seq" = :11$/
+        /^update "tg_packs" set "his_drug_code" = :1, .* where "trace_code" = :11 and "seq" = :12$/
       );
       expect(native.bindings.slice(-2)).to.deep.equal([traceCode(1), 1]);
     });
@@ -534,7 +534,7 @@ describe('DDL generation (offline, all dialects)', () => {
     it('inserts packs as multi-row VALUES of at most 2,100 parameters (mssql)', () => {
       const rows = Array.from({ length: 450 }, (_, i) => packValues(receive(traceCode(i)).after));
       const statements = [...bulkInsertStatements('mssql', TABLES.packs, PACK_COLUMNS, rows)];
-      expect(statements).to.have.length(3); // 200 + 200 + 50 rows
+      expect(statements).to.have.length(3); // 181 + 181 + 88 rows (11 columns, under 2,000 parameters)
       const native = offlineKnex('mssql')
         .raw(statements[0]!.sql, statements[0]!.bindings as readonly Knex.RawBinding[])
         .toSQL()
@@ -542,8 +542,8 @@ describe('DDL generation (offline, all dialects)', () => {
       expect(native.sql).to.match(
         /^insert into \[tg_packs\] \(\[trace_code\], \[his_drug_code\], .*\[ref\]\) values \(@p0, @p1, /
       );
-      expect(native.sql).to.match(/\(@p1990, .* @p1999\)$/);
-      expect(native.bindings).to.have.length(2_000);
+      expect(native.sql).to.match(/\(@p1980, .* @p1990\)$/);
+      expect(native.bindings).to.have.length(1_991);
     });
 
     it('inserts events in batches of 166 rows on mssql (12 columns)', () => {
@@ -563,9 +563,9 @@ describe('DDL generation (offline, all dialects)', () => {
       expect(native.sql).to.match(
         /^insert all into "tg_packs" \("trace_code", .*"ref"\) values \(:1, :2, .*\) into "tg_packs"/
       );
-      expect(native.sql).to.match(/values \(:491, .* :500\) select 1 from dual$/);
+      expect(native.sql).to.match(/values \(:540, .* :550\) select 1 from dual$/);
       expect((native.sql.match(/into "tg_packs"/g) ?? []).length).to.equal(50);
-      expect(native.bindings).to.have.length(500);
+      expect(native.bindings).to.have.length(550);
     });
 
     it('inserts on PostgreSQL with one typed array per column', () => {
@@ -576,8 +576,8 @@ describe('DDL generation (offline, all dialects)', () => {
         .toSQL()
         .toNative();
       expect(native.sql).to.equal(
-        'insert into "tg_packs" ("trace_code", "his_drug_code", "state", "units_remaining", "lot", "expiry", "seq", "updated_at", "location", "ref") ' +
-          'select * from unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[], $10::text[])'
+        'insert into "tg_packs" ("trace_code", "his_drug_code", "state", "units_remaining", "lot", "expiry", "manu_date", "seq", "updated_at", "location", "ref") ' +
+          'select * from unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::int[], $9::text[], $10::text[], $11::text[])'
       );
       expect(native.bindings[0]).to.deep.equal([traceCode(0), traceCode(1), traceCode(2)]);
     });

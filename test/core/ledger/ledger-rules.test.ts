@@ -11,6 +11,7 @@ const pack = (state: PackState, extra: Partial<Pack> = {}): Pack => ({
   unitsRemaining: null,
   lot: 'L1',
   expiry: '2028-01-31',
+  manufactureDate: null,
   seq: 3,
   updatedAt: '2026-11-22T08:15:00.000Z',
   location: '门诊西药房 3号窗口',

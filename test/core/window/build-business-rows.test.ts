@@ -87,6 +87,7 @@ describe('business rows for the insurance relay', () => {
       rtal_docno: 'RX20261122001',
       manu_lotnum: 'LOT-A1',
       expy_end: '2028-01-31',
+      manu_date: '2026-06-30',
       drugtracinfo: [{ drug_trac_codg: A(1) }, { drug_trac_codg: A(2) }],
     });
   });
@@ -150,6 +151,7 @@ describe('business rows for the insurance relay', () => {
       psn_name: '张三',
       manu_lotnum: 'LOT-A2',
       expy_end: '2028-02-29',
+      manu_date: '2026-06-30',
       rx_flag: '1',
       trdn_flag: '0',
       sel_retn_cnt: 1,
@@ -215,6 +217,7 @@ describe('business rows for the insurance relay', () => {
       manu_lotnum: 'L2026A',
       prodentp_name: '某某制药有限公司',
       expy_end: '2028-06-30',
+      manu_date: null,
       purc_retn_cnt: 2,
       rx_flag: '1',
       purc_retn_stoin_time: '2026-11-23 00:05:09',

@@ -40,6 +40,7 @@ class MiniLedger {
         unitsRemaining: null,
         lot: 'L1',
         expiry: '2028-12-31',
+        manufactureDate: null,
         seq: 1,
         updatedAt: at,
         location: '药库',

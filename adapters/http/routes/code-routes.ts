@@ -24,6 +24,7 @@ export function presentLookup(l: CodeLookup): Record<string, unknown> {
     unitsRemaining: pack.unitsRemaining,
     lot: pack.lot,
     expiry: pack.expiry,
+    manufactureDate: pack.manufactureDate,
     since: pack.updatedAt,
     location: pack.location,
     ref: pack.ref,

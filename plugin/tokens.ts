@@ -16,5 +16,6 @@ export const TOKENS = {
   OutboxSender: Symbol.for('tracegate.OutboxSender'),
   ProxyService: Symbol.for('tracegate.ProxyService'),
   UploadsService: Symbol.for('tracegate.UploadsService'),
+  StockChangeService: Symbol.for('tracegate.StockChangeService'),
   InsuranceRunner: Symbol.for('tracegate.InsuranceRunner'),
 } as const;

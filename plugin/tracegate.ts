@@ -19,6 +19,7 @@ import { insuranceModule } from './modules/insurance-module.js';
 import type { InsuranceRunner } from './insurance-runner.js';
 import type { ProxyService } from '../core/insurance/proxy-service.js';
 import type { UploadsService } from '../core/insurance/uploads-service.js';
+import type { StockChangeService } from '../core/insurance/stock-change-service.js';
 import type { OutboxSender } from '../core/insurance/outbox-sender.js';
 import type { InsuranceUpstream } from '../core/ports/insurance-upstream.js';
 import { storeModule } from './modules/store-module.js';
@@ -37,6 +38,7 @@ export interface Tracegate {
   readonly insurance: {
     readonly proxy: ProxyService;
     readonly uploads: UploadsService;
+    readonly stockChanges: StockChangeService;
     readonly sender: OutboxSender;
     readonly runner: InsuranceRunner;
     readonly upstream: InsuranceUpstream;
@@ -81,6 +83,7 @@ export async function createTracegate(config: TracegateConfig, options: CreateOp
   const insurance = {
     proxy: container.get<ProxyService>(TOKENS.ProxyService),
     uploads: container.get<UploadsService>(TOKENS.UploadsService),
+    stockChanges: container.get<StockChangeService>(TOKENS.StockChangeService),
     sender: container.get<OutboxSender>(TOKENS.OutboxSender),
     runner: container.get<InsuranceRunner>(TOKENS.InsuranceRunner),
     upstream: container.get<InsuranceUpstream>(TOKENS.InsuranceUpstream),
@@ -96,6 +99,7 @@ export async function createTracegate(config: TracegateConfig, options: CreateOp
       window,
       proxy: insurance.proxy,
       uploads: insurance.uploads,
+      stockChanges: insurance.stockChanges,
       healthChecks,
     }));
   let server: Server | undefined;

@@ -21,6 +21,8 @@ import { proxyRoutes } from './routes/proxy-routes.js';
 import { uploadRoutes } from './routes/upload-routes.js';
 import type { ProxyService } from '../../core/insurance/proxy-service.js';
 import type { UploadsService } from '../../core/insurance/uploads-service.js';
+import type { StockChangeService } from '../../core/insurance/stock-change-service.js';
+import { stockChangeRoutes } from './routes/stock-change-routes.js';
 
 export interface HttpDeps {
   config: TracegateConfig;
@@ -31,6 +33,7 @@ export interface HttpDeps {
   window: WindowService;
   proxy: ProxyService;
   uploads: UploadsService;
+  stockChanges: StockChangeService;
   healthChecks: () => HealthCheck[];
 }
 
@@ -72,6 +75,7 @@ export function createHttpApp(deps: HttpDeps): Express {
   api.use(drugRoutes(deps.catalog, auth));
   api.use(windowRoutes(deps.window, auth));
   api.use(uploadRoutes(deps.uploads, auth));
+  api.use(stockChangeRoutes(deps.stockChanges, auth));
   app.use('/api/v1', api);
   app.use(notFoundHandler);
   app.use(errorHandler(deps.log));

@@ -123,6 +123,32 @@ export const uploadPaths = {
       responses: { 201: json({ type: 'object' }), ...errors(400, 401, 403, 404) },
     },
   },
+  '/api/v1/stock-changes': {
+    post: {
+      summary:
+        'Record a stock change (报损/销毁, 调拨出入库, 盘盈/盘损…) by its 3502 change type: the ledger moves and a 3502 ' +
+        'row per drug is queued in the same transaction (roles pharmacy-head, integration)',
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              required: ['changeType', 'scans'],
+              properties: {
+                changeType: { enum: ['101', '102', '103', '104', '105', '106', '107', '108', '109', '110', '111'] },
+                scans: { type: 'array', items: { type: 'string' }, description: 'unit trace codes or raw scans' },
+                reason: { type: ['string', 'null'] },
+                location: { type: ['string', 'null'] },
+                price: { type: ['number', 'null'], description: '单价 pric of the 3502 rows' },
+              },
+            },
+          },
+        },
+      },
+      responses: { 201: json({ type: 'object' }), ...errors(400, 401, 403, 409, 422) },
+    },
+  },
   '/fsi/{path}': {
     post: {
       summary:

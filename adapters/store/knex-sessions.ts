@@ -98,6 +98,22 @@ export class KnexSessions {
     return saved;
   }
 
+  /** LedgerStore.commit with business rows: the ledger changes and the rows in ONE transaction. */
+  async commitWithRows(changes: LedgerChange[], rows: BusinessRow[]): Promise<void> {
+    const plan = planLedgerCommit(changes);
+    checkNewUploads(rows);
+    let step: Step = 'ledger';
+    try {
+      await this.db.transaction(async (trx) => {
+        await this.ledger.applyIn(trx, plan);
+        step = 'rows';
+        await this.uploads.writeIn(trx, rows);
+      });
+    } catch (e) {
+      throw await this.explain(e, step, changes, rows);
+    }
+  }
+
   async findSessions(query: SessionQuery): Promise<Session[]> {
     const where: Row = { kind: query.kind };
     if (query.state !== undefined) {

@@ -134,8 +134,8 @@ export class KnexStore implements Store {
   history(traceCode: string): Promise<LedgerEvent[]> {
     return this.ledger.history(traceCode);
   }
-  commit(changes: LedgerChange[]): Promise<void> {
-    return this.ledger.commit(changes);
+  commit(changes: LedgerChange[], rows: BusinessRow[] = []): Promise<void> {
+    return rows.length > 0 ? this.sessions.commitWithRows(changes, rows) : this.ledger.commit(changes);
   }
   countByState(): Promise<Record<string, number>> {
     return this.ledger.countByState();

@@ -190,8 +190,12 @@ export class MemoryStore implements Store {
    * then each update against the pack as the earlier changes of this commit left it, then each event's
    * (traceCode, seq) key. Only when all pass is anything written.
    */
-  async commit(changes: LedgerChange[]): Promise<void> {
-    this.writeLedger(changes, this.checkLedger(changes));
+  async commit(changes: LedgerChange[], rows: BusinessRow[] = []): Promise<void> {
+    checkNewUploads(rows);
+    const next = this.checkLedger(changes);
+    this.uploads.checkNew(rows);
+    this.writeLedger(changes, next);
+    this.uploads.write(rows);
   }
 
   async countByState(): Promise<Record<string, number>> {

@@ -1,4 +1,5 @@
 import type { LedgerChange, LedgerEvent, Pack } from '../ledger/pack.js';
+import type { BusinessRow } from '../window/business-row.js';
 
 /** Times in packs and events are ISO-8601 UTC strings (`Date.toISOString()`); stores keep them as given. */
 export interface LedgerStore {
@@ -9,8 +10,9 @@ export interface LedgerStore {
    * key refuses a second receipt); any other change updates the pack only if its seq is still
    * `before.seq`; every event is appended with a unique (traceCode, seq). When another writer got there
    * first the store throws StoreConflict naming the codes, and nothing is written.
+   * `rows`, when given, are queued in the upload outbox in the same transaction (a stock change and its 3502).
    */
-  commit(changes: LedgerChange[]): Promise<void>;
+  commit(changes: LedgerChange[], rows?: BusinessRow[]): Promise<void>;
   /** Count of packs per state (for doctor, reports and benchmarks). */
   countByState(): Promise<Record<string, number>>;
 }

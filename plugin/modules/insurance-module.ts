@@ -11,6 +11,8 @@ import { MsgIdSource } from '../../core/insurance/msgid-source.js';
 import { OutboxSender } from '../../core/insurance/outbox-sender.js';
 import { ProxyService } from '../../core/insurance/proxy-service.js';
 import { UploadsService } from '../../core/insurance/uploads-service.js';
+import { StockChangeService } from '../../core/insurance/stock-change-service.js';
+import type { IdSource } from '../../core/ports/id-source.js';
 import type { Clock } from '../../core/ports/clock.js';
 import type { InsuranceUpstream } from '../../core/ports/insurance-upstream.js';
 import type { Store } from '../../core/ports/store.js';
@@ -143,6 +145,13 @@ export const insuranceModule: TracegateModule = {
       .toResolvedValue(
         (store: Store, clock: Clock) => new UploadsService(store, clock, () => wake()),
         [TOKENS.Store, TOKENS.Clock]
+      )
+      .inSingletonScope();
+    c.bind(TOKENS.StockChangeService)
+      .toResolvedValue(
+        (ledger: LedgerService, store: Store, catalog: CatalogService, ids: IdSource, clock: Clock) =>
+          new StockChangeService(ledger, store, catalog, ids, clock, () => wake()),
+        [TOKENS.LedgerService, TOKENS.Store, TOKENS.CatalogService, TOKENS.IdSource, TOKENS.Clock]
       )
       .inSingletonScope();
     c.bind(TOKENS.InsuranceRunner)

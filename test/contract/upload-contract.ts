@@ -7,13 +7,16 @@ import type { Upload, UploadState } from '../../core/insurance/upload.js';
 import type { Store } from '../../core/ports/store.js';
 import type { ClaimRequest } from '../../core/ports/upload-store.js';
 import type { BusinessRow } from '../../core/window/business-row.js';
+import { StoreConflict } from '../../core/ports/ledger-store.js';
 import { tracegateError } from './contract-assertions.js';
 import {
   T1,
   businessRow,
   completed,
   dispenseSession,
+  move,
   proxyRequest,
+  receive,
   traceCode,
   uploadAttempt,
 } from './store-fixtures.js';
@@ -484,6 +487,40 @@ export function uploadContract(ctx: UploadContractContext): void {
         finishedAt: day(20),
         msgid: attempts[0]!.msgid,
       });
+    });
+  });
+
+  describe('ledger changes with their uploads', () => {
+    it('commit(changes, rows) writes the packs and queues the rows in one step', async () => {
+      const r = receive(traceCode(71));
+      await store().commit([r]);
+      const scrap = move(r.after, 'scrap', 'scrapped', { reason: '破损' });
+      await store().commit(
+        [scrap],
+        [businessRow('CHG-1', 'OP-1', { infno: '3502', orderKeys: ['code:' + traceCode(71)] })]
+      );
+      expect((await store().getPacks([traceCode(71)])).get(traceCode(71))?.state).to.equal('scrapped');
+      expect(await store().getUploadByKey('CHG-1')).to.include({ infno: '3502', state: 'pending' });
+    });
+
+    it('writes neither when the rows cannot be queued (a key already used), nor when the ledger part conflicts', async () => {
+      const r = receive(traceCode(72));
+      await store().commit([r], [businessRow('CHG-2', 'OP-1', { infno: '3502' })]);
+      const scrap = move(r.after, 'scrap', 'scrapped');
+      await tracegateError(
+        store().commit([scrap], [businessRow('CHG-2', 'OP-2', { infno: '3502' })]),
+        'BUSINESS_ROW_EXISTS'
+      );
+      expect((await store().getPacks([traceCode(72)])).get(traceCode(72))?.state).to.equal('in_stock');
+      const stale = move({ ...r.after, seq: 7 }, 'scrap', 'scrapped');
+      let refused: unknown;
+      try {
+        await store().commit([stale], [businessRow('CHG-3', 'OP-3', { infno: '3502' })]);
+      } catch (e) {
+        refused = e;
+      }
+      expect(refused).to.be.instanceOf(StoreConflict);
+      expect(await store().getUploadByKey('CHG-3')).to.equal(undefined);
     });
   });
 

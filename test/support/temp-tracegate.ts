@@ -17,8 +17,13 @@ const sink = new Writable({
   },
 });
 
-/** A tracegate on a fresh SQLite file with the demo tokens, migrated, listening on a free port. */
-export async function startTempTracegate(): Promise<{ tg: Tracegate; url: string }> {
+/**
+ * A tracegate on a fresh SQLite file with the demo tokens, migrated, listening on a free port. `overrides` are
+ * configuration sections merged over those defaults (e.g. insurance.upstream.baseUrl of a sandbox).
+ */
+export async function startTempTracegate(
+  overrides: Record<string, unknown> = {}
+): Promise<{ tg: Tracegate; url: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'tg-http-'));
   const config = loadConfig({
     env: {},
@@ -28,6 +33,7 @@ export async function startTempTracegate(): Promise<{ tg: Tracegate; url: string
       store: { client: 'sqlite', filename: join(dir, 'ledger.sqlite') },
       server: { port: 0 },
       log: { level: 'debug' },
+      ...overrides,
     },
   });
   const tg = await createTracegate(config, { logger: createLogger('debug', sink) });

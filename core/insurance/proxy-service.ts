@@ -88,8 +88,11 @@ interface Decided {
 
 /** Decided as the window decides: sales and returns. */
 const CHECKED = new Set(['3505', '3506']);
-/** Followed by the ledger once the platform accepts: stock changes and deletions. */
-const FOLLOWED = new Set(['3502', '3507']);
+/**
+ * Relayed first, then followed once the platform accepts: stock changes and deletions move the ledger; inventory
+ * counts and purchases (no codes to check) are kept as delivered uploads, the record reconciliation reads.
+ */
+const FOLLOWED = new Set(['3501', '3502', '3503', '3504', '3507']);
 
 export class ProxyService {
   constructor(
@@ -152,7 +155,7 @@ export class ProxyService {
     let steps: LedgerStep[];
     try {
       rows = rowsOfInput(inbound.infno, inbound.input);
-      steps = infno === '3502' ? await this.stockSteps(rows) : await this.deletionStepsOf(rows);
+      steps = await this.stepsOf(infno, rows);
       await this.deps.ledger.prepare(steps, actor);
     } catch (e) {
       return this.refuseAndRecord(req, inbound, e);
@@ -225,10 +228,7 @@ export class ProxyService {
     const spec = transactionOf(infno)?.spec;
     const businessRows: BusinessRow[] = rows.map((payload) => ({
       infno: spec?.infno ?? '3502',
-      businessKey:
-        infno === '3507'
-          ? `${String(payload.fixmedins_bchno ?? '')}:del:${msgid}`
-          : String(payload.fixmedins_bchno ?? ''),
+      businessKey: followedKey(infno, payload, msgid),
       sessionId: msgid,
       payload,
       createdAt: at,
@@ -244,6 +244,17 @@ export class ProxyService {
       if (!isTracegateError(e) || e.code !== 'BUSINESS_ROW_EXISTS') {
         throw e;
       }
+    }
+  }
+
+  private stepsOf(infno: string, rows: Record<string, unknown>[]): Promise<LedgerStep[]> {
+    switch (infno) {
+      case '3502':
+        return this.stockSteps(rows);
+      case '3507':
+        return this.deletionStepsOf(rows);
+      default:
+        return Promise.resolve([]);
     }
   }
 
@@ -650,6 +661,17 @@ export class ProxyService {
       location: '医保接口代理',
     };
   }
+}
+
+/**
+ * The upload key of a followed HIS row. The platform keeps fixmedins_bchno unique per data type only, so a
+ * purchase and a stock change may share one: their keys carry the data type. Sales and returns (type 4, the
+ * checked path) keep the bare bchno, which a later 3506 names in medins_prod_sel_no. A deletion is keyed by its
+ * message.
+ */
+function followedKey(infno: string, payload: Record<string, unknown>, msgid: string): string {
+  const bchno = String(payload.fixmedins_bchno ?? '');
+  return infno === '3507' ? `${bchno}:del:${msgid}` : `${bchno}#${transactionOf(infno)?.spec.dataType ?? '0'}`;
 }
 
 function parseJson(raw: Buffer): unknown {

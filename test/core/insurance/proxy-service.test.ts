@@ -230,7 +230,7 @@ describe('the insurance proxy: stock changes (3502) and deletions (3507) follow 
     const { store, platform, proxy } = await setup();
     expect(envelopeOf(await proxy.handle(change('CHG-1', '105', [unit(1)]))).infcode).to.equal(0);
     expect(await state(store, unit(1))).to.equal('scrapped');
-    expect(await store.getUploadByKey('CHG-1')).to.include({ infno: '3502', state: 'delivered', source: 'proxy' });
+    expect(await store.getUploadByKey('CHG-1#2')).to.include({ infno: '3502', state: 'delivered', source: 'proxy' });
     const again = envelopeOf(await proxy.handle(change('CHG-2', '102', [unit(1)])));
     expect(again.infcode).to.equal(-1);
     expect(again.err_msg).to.contain(unit(1));
@@ -247,6 +247,18 @@ describe('the insurance proxy: stock changes (3502) and deletions (3507) follow 
     platform.script = accept;
     await proxy.handle(change('CHG-3', '101', [unit(2)]));
     expect(await state(store, unit(2))).to.equal('in_stock');
+  });
+
+  it('a 3503 purchase (no codes) is relayed and kept as delivered, keyed with its data type beside a sale of the same bchno', async () => {
+    const { store, platform, proxy } = await setup();
+    await proxy.handle(sale('SAME-1', [unit(4)]));
+    const purchase = request('3503', {
+      purcinfo: { fixmedins_bchno: 'SAME-1', fixmedins_hilist_id: 'Y0001', purc_retn_cnt: 10 },
+    });
+    expect(envelopeOf(await proxy.handle(purchase)).infcode).to.equal(0);
+    expect(platform.infnos()).to.deep.equal(['3505', '3503']);
+    expect(await store.getUploadByKey('SAME-1')).to.include({ infno: '3505' });
+    expect(await store.getUploadByKey('SAME-1#3')).to.include({ infno: '3503', state: 'delivered' });
   });
 
   it('a 3507 deleting a sale puts its packs back in stock, after the platform accepts', async () => {

@@ -7,12 +7,9 @@ import knexFactory, { type Knex } from 'knex';
 import type { Drug, DrugDraft, DrugVersion } from '../../core/catalog/drug.js';
 import type { PackageRelation } from '../../core/hierarchy/package-relation.js';
 import type { LedgerChange, LedgerEvent, Pack } from '../../core/ledger/pack.js';
-import type { Upload, UploadAttempt, UploadFilter, UploadState } from '../../core/insurance/upload.js';
 import type { CodeOwner } from '../../core/ports/catalog-store.js';
-import type { ProxyRequest, ProxyRequestState } from '../../core/ports/proxy-store.js';
 import type { SessionQuery } from '../../core/ports/session-store.js';
 import type { Store } from '../../core/ports/store.js';
-import type { ClaimRequest, UploadUpdate } from '../../core/ports/upload-store.js';
 import type { AuditEntry, BusinessRow } from '../../core/window/business-row.js';
 import type { Session } from '../../core/window/session.js';
 import { KnexCatalog, type SaveDrugsChange } from './knex-catalog.js';
@@ -22,9 +19,9 @@ import { migrateLatest, migrationStatus } from './knex-migrations.js';
 import { KnexRelations } from './knex-relations.js';
 import { KnexProxy } from './knex-proxy.js';
 import { KnexSessions } from './knex-sessions.js';
+import { OutboxDelegation } from './outbox-delegation.js';
 import { KnexUploads } from './knex-uploads.js';
 import { TABLES } from './tables.js';
-import type { NewUpload } from './upload-rules.js';
 
 /** Children before parents, so foreign keys never block the delete. */
 const DELETE_ORDER = [
@@ -44,22 +41,19 @@ const DELETE_ORDER = [
   TABLES.packs,
 ] as const;
 
-export class KnexStore implements Store {
+export class KnexStore extends OutboxDelegation<KnexUploads, KnexProxy> implements Store {
   readonly dialect: StoreDialect;
   private readonly ledger: KnexLedger;
   private readonly catalog: KnexCatalog;
   private readonly relations: KnexRelations;
   private readonly sessions: KnexSessions;
-  private readonly uploads: KnexUploads;
-  private readonly proxy: KnexProxy;
 
   private constructor(readonly knex: Knex) {
+    super(new KnexUploads(knex, storeDialectOf(knex)), new KnexProxy(knex, storeDialectOf(knex)));
     this.dialect = storeDialectOf(knex);
     this.ledger = new KnexLedger(knex, this.dialect);
     this.catalog = new KnexCatalog(knex, this.dialect);
     this.relations = new KnexRelations(knex, this.dialect);
-    this.uploads = new KnexUploads(knex, this.dialect);
-    this.proxy = new KnexProxy(knex, this.dialect);
     this.sessions = new KnexSessions(knex, this.dialect, this.ledger, this.uploads);
   }
 
@@ -172,75 +166,6 @@ export class KnexStore implements Store {
   }
   listBusinessRows(sessionId: string): Promise<BusinessRow[]> {
     return this.sessions.listBusinessRows(sessionId);
-  }
-
-  // ---- UploadStore ----
-  enqueueUploads(rows: NewUpload[]): Promise<Upload[]> {
-    return this.uploads.enqueueUploads(rows);
-  }
-  claimDue(request: ClaimRequest): Promise<Array<Upload & { claimedFrom: UploadState }>> {
-    return this.uploads.claimDue(request);
-  }
-  startAttempt(attempt: UploadAttempt): Promise<void> {
-    return this.uploads.startAttempt(attempt);
-  }
-  finishAttempt(
-    uploadId: number,
-    attempt: number,
-    result: Pick<UploadAttempt, 'finishedAt' | 'outcome' | 'httpStatus' | 'infcode' | 'message' | 'response'>
-  ): Promise<void> {
-    return this.uploads.finishAttempt(uploadId, attempt, result);
-  }
-  updateUpload(id: number, owner: string, update: UploadUpdate, at: string): Promise<boolean> {
-    return this.uploads.updateUpload(id, owner, update, at);
-  }
-  resetUploads(ids: number[], from: UploadState[], update: UploadUpdate, at: string): Promise<number> {
-    return this.uploads.resetUploads(ids, from, update, at);
-  }
-  getUpload(id: number): Promise<Upload | undefined> {
-    return this.uploads.getUpload(id);
-  }
-  getUploadByKey(businessKey: string): Promise<Upload | undefined> {
-    return this.uploads.getUploadByKey(businessKey);
-  }
-  listUploads(filter: UploadFilter): Promise<Upload[]> {
-    return this.uploads.listUploads(filter);
-  }
-  listAttempts(uploadId: number): Promise<UploadAttempt[]> {
-    return this.uploads.listAttempts(uploadId);
-  }
-  countUploadsByState(): Promise<Record<UploadState, number>> {
-    return this.uploads.countUploadsByState();
-  }
-  oldestUndelivered(): Promise<string | null> {
-    return this.uploads.oldestUndelivered();
-  }
-  pruneAttemptBodies(before: string, failedBefore: string): Promise<number> {
-    return this.uploads.pruneAttemptBodies(before, failedBefore);
-  }
-
-  // ---- ProxyStore ----
-  saveProxyRequest(request: ProxyRequest): Promise<ProxyRequest> {
-    return this.proxy.saveProxyRequest(request);
-  }
-  getProxyRequest(msgid: string): Promise<ProxyRequest | undefined> {
-    return this.proxy.getProxyRequest(msgid);
-  }
-  updateProxyRequest(
-    msgid: string,
-    update: Pick<ProxyRequest, 'state' | 'response' | 'sessionId'>,
-    at: string
-  ): Promise<void> {
-    return this.proxy.updateProxyRequest(msgid, update, at);
-  }
-  listProxyRequests(query: { state: ProxyRequestState; receivedBefore?: string }): Promise<ProxyRequest[]> {
-    return this.proxy.listProxyRequests(query);
-  }
-  acquireHolds(codes: string[], holder: string, at: string, expiresAt: string): Promise<string[]> {
-    return this.proxy.acquireHolds(codes, holder, at, expiresAt);
-  }
-  releaseHolds(holder: string): Promise<void> {
-    return this.proxy.releaseHolds(holder);
   }
 
   // ---- Store ----

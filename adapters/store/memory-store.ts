@@ -9,13 +9,10 @@
 import type { Drug, DrugDraft, DrugVersion, PackLevel } from '../../core/catalog/drug.js';
 import type { PackageRelation } from '../../core/hierarchy/package-relation.js';
 import type { LedgerChange, LedgerEvent, Pack } from '../../core/ledger/pack.js';
-import type { Upload, UploadAttempt, UploadFilter, UploadState } from '../../core/insurance/upload.js';
 import type { CodeOwner } from '../../core/ports/catalog-store.js';
 import { StoreConflict } from '../../core/ports/ledger-store.js';
-import type { ProxyRequest, ProxyRequestState } from '../../core/ports/proxy-store.js';
 import type { SessionQuery } from '../../core/ports/session-store.js';
 import type { Store } from '../../core/ports/store.js';
-import type { ClaimRequest, UploadUpdate } from '../../core/ports/upload-store.js';
 import type { AuditEntry, BusinessRow } from '../../core/window/business-row.js';
 import type { Session } from '../../core/window/session.js';
 import {
@@ -28,11 +25,12 @@ import {
 } from './catalog-rules.js';
 import { assertChangeShape, duplicatesIn } from './ledger-rules.js';
 import { MemoryProxy } from './memory-proxy.js';
+import { OutboxDelegation } from './outbox-delegation.js';
 import { MemoryUploads } from './memory-uploads.js';
 import { compareCodes, sortRelations } from './ordering.js';
 import { planRelations } from './relation-rules.js';
 import { matchesQuery, nextVersion, sessionExists, sortSessions, staleSession } from './session-rules.js';
-import { checkNewUploads, uploadToBusinessRow, type NewUpload } from './upload-rules.js';
+import { checkNewUploads, uploadToBusinessRow } from './upload-rules.js';
 
 interface CodeEntry {
   hisDrugCode: string;
@@ -44,7 +42,7 @@ const copy = <T>(value: T): T => structuredClone(value);
 /** What a JSON text column gives back: undefined properties dropped, nothing but plain data. */
 const jsonCopy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
-export class MemoryStore implements Store {
+export class MemoryStore extends OutboxDelegation<MemoryUploads, MemoryProxy> implements Store {
   private drugs = new Map<string, Drug>();
   private prefixes = new Map<string, CodeEntry>();
   private gtins = new Map<string, CodeEntry>();
@@ -54,9 +52,11 @@ export class MemoryStore implements Store {
   private packs = new Map<string, Pack>();
   private events = new Map<string, LedgerEvent[]>();
   private sessions = new Map<string, Session>();
+
+  constructor() {
+    super(new MemoryUploads(), new MemoryProxy());
+  }
   private audit: AuditEntry[] = [];
-  private uploads = new MemoryUploads();
-  private proxy = new MemoryProxy();
 
   // ---- CatalogStore ----
 
@@ -267,77 +267,6 @@ export class MemoryStore implements Store {
 
   async listBusinessRows(sessionId: string): Promise<BusinessRow[]> {
     return this.uploads.listBySession(sessionId).map(uploadToBusinessRow);
-  }
-
-  // ---- UploadStore ----
-
-  enqueueUploads(rows: NewUpload[]): Promise<Upload[]> {
-    return this.uploads.enqueueUploads(rows);
-  }
-  claimDue(request: ClaimRequest): Promise<Array<Upload & { claimedFrom: UploadState }>> {
-    return this.uploads.claimDue(request);
-  }
-  startAttempt(attempt: UploadAttempt): Promise<void> {
-    return this.uploads.startAttempt(attempt);
-  }
-  finishAttempt(
-    uploadId: number,
-    attempt: number,
-    result: Pick<UploadAttempt, 'finishedAt' | 'outcome' | 'httpStatus' | 'infcode' | 'message' | 'response'>
-  ): Promise<void> {
-    return this.uploads.finishAttempt(uploadId, attempt, result);
-  }
-  updateUpload(id: number, owner: string, update: UploadUpdate, at: string): Promise<boolean> {
-    return this.uploads.updateUpload(id, owner, update, at);
-  }
-  resetUploads(ids: number[], from: UploadState[], update: UploadUpdate, at: string): Promise<number> {
-    return this.uploads.resetUploads(ids, from, update, at);
-  }
-  getUpload(id: number): Promise<Upload | undefined> {
-    return this.uploads.getUpload(id);
-  }
-  getUploadByKey(businessKey: string): Promise<Upload | undefined> {
-    return this.uploads.getUploadByKey(businessKey);
-  }
-  listUploads(filter: UploadFilter): Promise<Upload[]> {
-    return this.uploads.listUploads(filter);
-  }
-  listAttempts(uploadId: number): Promise<UploadAttempt[]> {
-    return this.uploads.listAttempts(uploadId);
-  }
-  countUploadsByState(): Promise<Record<UploadState, number>> {
-    return this.uploads.countUploadsByState();
-  }
-  oldestUndelivered(): Promise<string | null> {
-    return this.uploads.oldestUndelivered();
-  }
-  pruneAttemptBodies(before: string, failedBefore: string): Promise<number> {
-    return this.uploads.pruneAttemptBodies(before, failedBefore);
-  }
-
-  // ---- ProxyStore ----
-
-  saveProxyRequest(request: ProxyRequest): Promise<ProxyRequest> {
-    return this.proxy.saveProxyRequest(request);
-  }
-  getProxyRequest(msgid: string): Promise<ProxyRequest | undefined> {
-    return this.proxy.getProxyRequest(msgid);
-  }
-  updateProxyRequest(
-    msgid: string,
-    update: Pick<ProxyRequest, 'state' | 'response' | 'sessionId'>,
-    at: string
-  ): Promise<void> {
-    return this.proxy.updateProxyRequest(msgid, update, at);
-  }
-  listProxyRequests(query: { state: ProxyRequestState; receivedBefore?: string }): Promise<ProxyRequest[]> {
-    return this.proxy.listProxyRequests(query);
-  }
-  acquireHolds(codes: string[], holder: string, at: string, expiresAt: string): Promise<string[]> {
-    return this.proxy.acquireHolds(codes, holder, at, expiresAt);
-  }
-  releaseHolds(holder: string): Promise<void> {
-    return this.proxy.releaseHolds(holder);
   }
 
   // ---- Store ----

@@ -30,8 +30,11 @@ export const notFoundHandler: RequestHandler = (req, res) => {
 
 /** Body-parser failures carry `type` and `status`; they are the client's fault, never a 5xx. */
 function bodyParserError(err: unknown): { status: number; code: string; message: string } | undefined {
-  if (typeof err !== 'object' || err === null || !('type' in err)) {
+  if (typeof err !== 'object' || err === null) {
     return undefined;
+  }
+  if (!('type' in err)) {
+    return compressionError(err);
   }
   switch ((err as { type: unknown }).type) {
     case 'entity.parse.failed':
@@ -48,8 +51,20 @@ function bodyParserError(err: unknown): { status: number; code: string; message:
     case 'request.aborted':
       return { status: 400, code: 'BODY_ABORTED', message: 'request body was not received completely' };
     default:
-      return undefined;
+      return compressionError(err);
   }
+}
+
+/** A body declared gzip/deflate that does not inflate: zlib's error reaches the handler untyped. */
+function compressionError(err: object): { status: number; code: string; message: string } | undefined {
+  const code = 'code' in err ? String((err as { code: unknown }).code) : '';
+  return code.startsWith('Z_')
+    ? {
+        status: 400,
+        code: 'BODY_ENCODING_INVALID',
+        message: `request body is declared compressed (Content-Encoding) but does not inflate (${code})`,
+      }
+    : undefined;
 }
 
 export function errorHandler(log: Logger): ErrorRequestHandler {

@@ -3,6 +3,8 @@
  * request. A counter, never random: random 4-digit suffixes collide under load. When one second's 9,999 numbers
  * are used up the clock part moves on to the next second, so ids stay unique and in order.
  * Several instances sharing one institution code each get an instance digit (0–9) as the sequence's first digit.
+ * A source built with `startAfter` begins at the NEXT second, so a process restarted within the second its
+ * predecessor died in cannot repeat that predecessor's msgids.
  */
 import { invalid } from '../errors.js';
 
@@ -16,7 +18,8 @@ export class MsgIdSource {
 
   constructor(
     fixmedinsCode: string,
-    private readonly instanceDigit: number | null = null
+    private readonly instanceDigit: number | null = null,
+    startAfter: Date | null = null
   ) {
     if (!fixmedinsCode.trim()) {
       throw invalid('MSGID_CODE_MISSING', 'fixmedins_code is required to build msgid');
@@ -26,6 +29,10 @@ export class MsgIdSource {
     }
     this.code = fixmedinsCode.trim().slice(0, CODE_LENGTH).padEnd(CODE_LENGTH, '0');
     this.perSecond = instanceDigit === null ? 9999 : 999;
+    if (startAfter) {
+      this.second = Math.floor(startAfter.getTime() / 1000);
+      this.seq = this.perSecond;
+    }
   }
 
   next(now: Date): string {

@@ -65,9 +65,13 @@ export const insuranceModule: TracegateModule = {
     const cfg = config.insurance;
     // Bound late by the runner; the proxy and the uploads service only need to wake it.
     let wake = (): void => {};
-    c.bind(TOKENS.MsgIdSource).toConstantValue(
-      new MsgIdSource(cfg.institution.fixmedinsCode, cfg.outbox.msgidInstanceDigit ?? null)
-    );
+    c.bind(TOKENS.MsgIdSource)
+      .toResolvedValue(
+        (clock: Clock) =>
+          new MsgIdSource(cfg.institution.fixmedinsCode, cfg.outbox.msgidInstanceDigit ?? null, clock.now()),
+        [TOKENS.Clock]
+      )
+      .inSingletonScope();
     if (!c.isBound(TOKENS.InsuranceUpstream)) {
       c.bind(TOKENS.InsuranceUpstream)
         .toResolvedValue(

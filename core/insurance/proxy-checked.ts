@@ -58,13 +58,48 @@ export class CheckedRequests {
   /** Decide a 3505/3506 message as the window would, then ask the platform (sync) or queue it (store-and-forward). */
   async handle(req: ProxyIncoming, inbound: InboundRequest, infno: string): Promise<ProxyAnswer> {
     let decided: Decided;
+    let rows: Record<string, unknown>[] = [];
     try {
-      const rows = rowsOfInput(inbound.infno, inbound.input);
+      rows = rowsOfInput(inbound.infno, inbound.input);
       decided = infno === '3505' ? await this.decideSale(inbound, rows) : await this.decideReturn(inbound, rows);
     } catch (e) {
+      // Checked only on refusal, so the accepted path costs nothing: the HIS resending rows tracegate already took
+      // (its answer was lost) gets success, not "already dispensed".
+      if (rows.length > 0 && (await this.alreadyTaken(infno, rows))) {
+        return this.answerTaken(req, inbound);
+      }
       return this.desk.refuseAndRecord(req, inbound, e);
     }
     return this.options.mode === 'sync' ? this.forward(req, inbound, decided) : this.queue(req, inbound, decided);
+  }
+
+  /** Every row already on record under its fixmedins_bchno, with the same codes, and not refused by the platform. */
+  private async alreadyTaken(infno: string, rows: Record<string, unknown>[]): Promise<boolean> {
+    for (const row of rows) {
+      const upload = await this.deps.uploads.getUploadByKey(String(row.fixmedins_bchno ?? ''));
+      const same =
+        upload !== undefined &&
+        upload.infno === infno &&
+        upload.state !== 'dead' &&
+        traceCodesOfRow(upload.payload).join(',') === traceCodesOfRow(row).join(',');
+      if (!same) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private async answerTaken(req: ProxyIncoming, inbound: InboundRequest): Promise<ProxyAnswer> {
+    const at = this.deps.clock.now();
+    const answer = acceptedEnvelope(
+      this.deps.msgids.next(at),
+      at.toISOString(),
+      '溯码网关已受理过这些明细（重复提交），未重复上传'
+    );
+    await this.deps.proxy.saveProxyRequest(
+      this.desk.record(req, inbound, null, 'replayed', 'answered', JSON.stringify(answer))
+    );
+    return { kind: 'envelope', body: answer, code: null };
   }
 
   /**

@@ -123,6 +123,17 @@ describe('the insurance proxy (sync mode)', () => {
     expect(platform.received).to.have.length(0);
   });
 
+  it('the same rows resent under a new msgid (the answer was lost) get success, not a second sale', async () => {
+    const { platform, proxy } = await setup();
+    await proxy.handle(sale('HIS-1', [unit(1)]));
+    const resent = envelopeOf(await proxy.handle(sale('HIS-1', [unit(1)])));
+    expect(resent).to.include({ infcode: 0 });
+    expect(resent.warn_msg).to.contain('重复提交');
+    expect(platform.received).to.have.length(1);
+    const other = envelopeOf(await proxy.handle(sale('HIS-1', [unit(2), unit(1)], { sel_retn_cnt: 2 })));
+    expect(other.infcode).to.equal(-1);
+  });
+
   it('a platform refusal leaves the ledger as it was and the packs free', async () => {
     const { store, platform, proxy } = await setup();
     platform.script = () => reply({ infcode: 0, output: { result: { retRslt: '0', msgRslt: '人员信息不存在' } } });

@@ -43,7 +43,7 @@ function isAccepted(status: number, body: string): boolean {
   return status === 200 && body.includes('"result":"accepted"');
 }
 
-function machineTimes(): { busy: number; total: number } {
+export function machineTimes(): { busy: number; total: number } {
   const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
   const v = line.trim().split(/\s+/).slice(1).map(Number);
   const total = v.reduce((a, b) => a + b, 0);
@@ -128,7 +128,7 @@ export async function runAutocannon(
 }
 
 /** Exponentially distributed gap with the given mean (ms): the arrivals of a Poisson process. */
-function poissonGap(meanMs: number): number {
+export function poissonGap(meanMs: number): number {
   return -Math.log(1 - Math.random()) * meanMs;
 }
 

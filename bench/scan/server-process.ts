@@ -25,7 +25,7 @@ export interface ServerProcess {
 
 const CLK_TCK = 100;
 
-function readRssKb(pid: number): number {
+export function readRssKb(pid: number): number {
   try {
     const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) : 0;
@@ -34,7 +34,7 @@ function readRssKb(pid: number): number {
   }
 }
 
-function readCpuSeconds(pid: number): number {
+export function readCpuSeconds(pid: number): number {
   try {
     // Fields after the command name (which may hold spaces, hence the last ')'): utime is 14th, stime 15th.
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -71,12 +71,14 @@ export function compileServer(outDir: string): string {
 /**
  * `cli`: a compiled plugin/cli.js (see compileServer), or plugin/cli.ts to run the sources through tsx.
  * `profileDir`: run the server under `node --cpu-prof`, which writes its profile there when it exits.
+ * `extraConfig`: further top-level sections of the configuration, e.g. `insurance` (upstream, proxy, outbox).
  */
 export async function startServer(
   store: Record<string, unknown>,
   configFile: string,
   cli: string,
-  profileDir?: string
+  profileDir?: string,
+  extraConfig: Record<string, unknown> = {}
 ): Promise<ServerProcess> {
   writeFileSync(
     configFile,
@@ -85,6 +87,7 @@ export async function startServer(
       store,
       log: { level: 'warn' },
       auth: { tokens: [{ name: 'bench HIS 接口', token: BENCH_TOKEN, roles: ['integration'] }] },
+      ...extraConfig,
     })
   );
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production' };

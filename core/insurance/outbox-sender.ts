@@ -39,6 +39,8 @@ export interface OutboxSenderOptions {
 
 export interface OutboxObserver {
   onOutcome?(upload: Upload, state: UploadState, detail: string | null): void;
+  /** A round could not finish this upload (store or programming error); it will be claimed again. */
+  onError?(upload: Upload, error: unknown): void;
 }
 
 type Claimed = Upload & { claimedFrom: UploadState };
@@ -89,14 +91,30 @@ export class OutboxSender {
     return claimed.length;
   }
 
+  /** One upload; a failure here (the store gone for a moment) is reported and never stops the rest of the round. */
   private async handle(upload: Claimed): Promise<void> {
-    if (upload.claimedFrom === 'ambiguous' || upload.claimedFrom === 'sending') {
-      const settled = await this.settle(upload);
-      if (settled !== 'not_found') {
-        return;
+    try {
+      if (upload.claimedFrom === 'ambiguous' || upload.claimedFrom === 'sending') {
+        await this.catchUpAttempts(upload);
+        const settled = await this.settle(upload);
+        if (settled !== 'not_found') {
+          return;
+        }
       }
+      await this.send(upload);
+    } catch (e) {
+      // The lease runs out and the upload is claimed again, as ambiguous: nothing is resent without a query.
+      this.observer.onError?.(upload, e);
     }
-    await this.send(upload);
+  }
+
+  /**
+   * An attempt is written before its request goes out, but counted on the upload only when it finishes: after a
+   * stop (or a lease taken over from another instance) the attempts table may be ahead of the upload.
+   */
+  private async catchUpAttempts(upload: Claimed): Promise<void> {
+    const attempts = await this.store.listAttempts(upload.id);
+    upload.attempts = Math.max(upload.attempts, ...attempts.map((a) => a.attempt));
   }
 
   /** Ask the platform whether it has the row; 'not_found' means it is safe to send it (again). */

@@ -8,7 +8,7 @@ import type { CatalogService } from '../../core/catalog/catalog-service.js';
 import { buildRequest } from '../../core/insurance/envelope.js';
 import type { Institution, Operator } from '../../core/insurance/envelope.js';
 import { MsgIdSource } from '../../core/insurance/msgid-source.js';
-import { OutboxSender } from '../../core/insurance/outbox-sender.js';
+import { OutboxSender, type OutboxObserver } from '../../core/insurance/outbox-sender.js';
 import { ProxyService } from '../../core/insurance/proxy-service.js';
 import { UploadsService } from '../../core/insurance/uploads-service.js';
 import { StockChangeService } from '../../core/insurance/stock-change-service.js';
@@ -59,6 +59,27 @@ function upstreamOf(cfg: InsuranceConfig, msgids: MsgIdSource, clock: Clock): In
   });
 }
 
+/** Dead letters and failed rounds are what hospital IT must see in the log; deliveries are debug noise. */
+function outboxLog(log: Logger): OutboxObserver {
+  return {
+    onOutcome(upload, state, detail) {
+      const fields = { id: upload.id, infno: upload.infno, businessKey: upload.businessKey, state, detail };
+      if (state === 'dead') {
+        log.warn('upload dead letter', fields);
+      } else {
+        log.debug('upload outcome', fields);
+      }
+    },
+    onError(upload, error) {
+      log.error('upload round failed', {
+        id: upload.id,
+        businessKey: upload.businessKey,
+        error: error instanceof Error ? error.stack : String(error),
+      });
+    },
+  };
+}
+
 export const insuranceModule: TracegateModule = {
   name: 'insurance',
   register(c, config) {
@@ -85,19 +106,34 @@ export const insuranceModule: TracegateModule = {
     }
     c.bind(TOKENS.OutboxSender)
       .toResolvedValue(
-        (store: Store, upstream: InsuranceUpstream, ids: MsgIdSource, clock: Clock, all: TracegateConfig) =>
-          new OutboxSender(store, upstream, ids, clock, {
-            owner: cfg.outbox.instanceId ?? `${hostname()}:${all.server.port}`,
-            institution: institutionOf(cfg),
-            operator: operatorOf(cfg),
-            completion: { defaults: cfg.rowDefaults, staff: cfg.staff },
-            retry: cfg.outbox.backoff,
-            leaseMs: cfg.outbox.leaseSeconds * 1000,
-            batchSize: cfg.outbox.batchSize,
-            concurrency: cfg.outbox.concurrency,
-            settleDelayMs: cfg.outbox.settleDelayMs,
-          }),
-        [TOKENS.Store, TOKENS.InsuranceUpstream, TOKENS.MsgIdSource, TOKENS.Clock, TOKENS.Config]
+        (
+          store: Store,
+          upstream: InsuranceUpstream,
+          ids: MsgIdSource,
+          clock: Clock,
+          all: TracegateConfig,
+          log: Logger
+        ) =>
+          new OutboxSender(
+            store,
+            upstream,
+            ids,
+            clock,
+            {
+              owner: cfg.outbox.instanceId ?? `${hostname()}:${all.server.port}`,
+              institution: institutionOf(cfg),
+              operator: operatorOf(cfg),
+              completion: { defaults: cfg.rowDefaults, staff: cfg.staff },
+              retry: cfg.outbox.backoff,
+              leaseMs: cfg.outbox.leaseSeconds * 1000,
+              batchSize: cfg.outbox.batchSize,
+              concurrency: cfg.outbox.concurrency,
+              settleDelayMs: cfg.outbox.settleDelayMs,
+            },
+            Math.random,
+            outboxLog(log)
+          ),
+        [TOKENS.Store, TOKENS.InsuranceUpstream, TOKENS.MsgIdSource, TOKENS.Clock, TOKENS.Config, TOKENS.Logger]
       )
       .inSingletonScope();
     c.bind(TOKENS.ProxyService)

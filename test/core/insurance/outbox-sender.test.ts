@@ -180,6 +180,63 @@ describe('the outbox sender', () => {
     expect(dead?.lastError).to.match(/^MAX_ATTEMPTS/);
   });
 
+  it('an attempt written before a stop but not yet counted does not block the settling (attempt numbers catch up)', async () => {
+    const { store, clock, platform, sender } = setup();
+    const [u] = await store.enqueueUploads([
+      businessRowOf('3505', saleRow('D1-1', [code(1)]), clock.now().toISOString()),
+    ]);
+    await store.claimDue({
+      now: clock.now().toISOString(),
+      limit: 10,
+      owner: 'tg-1',
+      leaseUntil: new Date(clock.ms + 60_000).toISOString(),
+    });
+    await store.startAttempt({
+      uploadId: u!.id,
+      attempt: 1,
+      infno: '3505',
+      msgid: 'H31011500001202611291000000001',
+      startedAt: clock.now().toISOString(),
+      finishedAt: null,
+      outcome: null,
+      httpStatus: null,
+      infcode: null,
+      message: null,
+      request: '{}',
+      response: null,
+    });
+    await sender.recoverOwnLeases();
+    platform.script = (e) => (e.infno === '3511' ? queryAnswer([]) : accept(e));
+    await sender.runOnce();
+    expect(platform.infnos()).to.deep.equal(['3511', '3505']);
+    expect(await store.getUpload(u!.id)).to.include({ state: 'delivered', attempts: 3 });
+    expect((await store.listAttempts(u!.id)).map((a) => a.attempt)).to.deep.equal([1, 2, 3]);
+  });
+
+  it('a failure on one upload is reported and the rest of the round goes on', async () => {
+    const store = new MemoryStore();
+    const clock = new TestClock();
+    const platform = new ScriptedPlatform();
+    const errors: unknown[] = [];
+    const sender = new OutboxSender(store, platform, new MsgIdSource('H31011500001'), clock, options, () => 0.5, {
+      onError: (_u, e) => errors.push(e),
+    });
+    const at = clock.now().toISOString();
+    await store.enqueueUploads([
+      businessRowOf('3505', saleRow('D1-1', [code(1)]), at),
+      businessRowOf('3505', saleRow('D2-1', [code(2)]), at),
+    ]);
+    platform.script = (e) => {
+      if ((e.input as { selinfo: { fixmedins_bchno: string } }).selinfo.fixmedins_bchno === 'D1-1') {
+        throw new Error('boom');
+      }
+      return accept(e);
+    };
+    await sender.runOnce();
+    expect(errors).to.have.length(1);
+    expect((await store.getUploadByKey('D2-1'))?.state).to.equal('delivered');
+  });
+
   it('after a restart its own uploads left mid-call are settled first, not resent', async () => {
     const { store, clock, platform, sender } = setup();
     const [u] = await store.enqueueUploads([

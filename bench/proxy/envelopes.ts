@@ -1,0 +1,119 @@
+/**
+ * The HIS's request bodies, one new envelope per request (every msgid, fixmedins_bchno, prescription and visit
+ * number used once in a run, as a HIS sends them):
+ * - pass-through: 1101 人员信息获取 with a small input, which the proxy relays untouched;
+ * - sale: 3505 商品销售, one row of one or two whole packs of a pre-filled drug, each pack a trace code. The proxied
+ *   path gets unique in-stock codes from the ledger; the direct path gets codes of the same shape that are not in
+ *   the ledger (the platform does not know the ledger), so both bodies have the same size and fields.
+ */
+import { drugDraft, DRUGS, hisDrugCodeOf, unitCode } from '../scan/prefill.js';
+import type { CodePicker } from '../scan/sessions.js';
+
+export const SERVICE_PATH = '/fsi/api/rsfComIfsService/callService';
+export const FIXMEDINS_CODE = 'H31011500001';
+
+/** A body source: the next request body (a new envelope each call). */
+export type BodySource = () => string;
+
+let counter = 0;
+let saleNo = 0;
+let lookAlikeNo = 0;
+const runTag = String(process.pid % 1000).padStart(3, '0');
+
+/** 30 characters: the institution code and an 18-digit counter. */
+function nextMsgid(): string {
+  return `${FIXMEDINS_CODE}${runTag}${String(++counter).padStart(15, '0')}`;
+}
+
+/** yyyy-MM-dd HH:mm:ss in Asia/Shanghai (UTC+8, no daylight saving). */
+function shanghaiNow(): string {
+  return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+function envelope(infno: string, input: Record<string, unknown>, at: string): Record<string, unknown> {
+  return {
+    infno,
+    msgid: nextMsgid(),
+    mdtrtarea_admvs: '310115',
+    insuplc_admdvs: '310115',
+    recer_sys_code: 'YBXT',
+    dev_no: '',
+    dev_safe_info: '',
+    cainfo: '',
+    signtype: '',
+    infver: 'V1.0',
+    opter_type: '1',
+    opter: 'his01',
+    opter_name: '张敏',
+    inf_time: at,
+    fixmedins_code: FIXMEDINS_CODE,
+    fixmedins_name: '溯码示范医院',
+    sign_no: '',
+    input,
+  };
+}
+
+export function passThroughBodies(): BodySource {
+  return () =>
+    JSON.stringify(
+      envelope(
+        '1101',
+        {
+          data: {
+            mdtrt_cert_type: '02',
+            mdtrt_cert_no: '310101199001011234',
+            card_sn: '',
+            begntime: '',
+            psn_cert_type: '01',
+            certno: '310101199001011234',
+            psn_name: '王小明',
+          },
+        },
+        shanghaiNow()
+      )
+    );
+}
+
+/**
+ * Where a sale's codes come from: the ledger's in-stock codes, or look-alikes the ledger never saw (unit numbers
+ * from `firstUnit` on, past the pre-filled ones).
+ */
+export type SaleCodes = { kind: 'ledger'; picker: CodePicker } | { kind: 'look-alike'; firstUnit: number };
+
+/** 3505 bodies; requests alternate one and two packs (1.5 codes per request on average). */
+export function saleBodies(codes: SaleCodes): BodySource {
+  const take = (d: number): string =>
+    codes.kind === 'ledger' ? codes.picker.take(d) : unitCode(d, codes.firstUnit + lookAlikeNo++);
+  return () => {
+    const n = ++saleNo;
+    const d = Math.floor(Math.random() * DRUGS);
+    const drug = drugDraft(d);
+    const packs = n % 2 === 0 ? 2 : 1;
+    const at = shanghaiNow();
+    const row = {
+      med_list_codg: drug.insuranceCode,
+      fixmedins_hilist_id: hisDrugCodeOf(d),
+      fixmedins_hilist_name: drug.name,
+      fixmedins_bchno: `BN${runTag}${codes.kind === 'ledger' ? 'P' : 'D'}${String(n).padStart(10, '0')}`,
+      prsc_dr_name: '王建国',
+      phar_name: '张敏',
+      phar_prac_cert_no: 'YS2019001',
+      hi_feesetl_type: '1',
+      mdtrt_sn: `MZ${runTag}${codes.kind === 'ledger' ? 'P' : 'D'}${n}`,
+      psn_cert_type: '01',
+      psn_name: '王小明',
+      manu_lotnum: `L${d}`,
+      manu_date: '2026-03-15',
+      expy_end: '2030-12-31',
+      rx_flag: '1',
+      trdn_flag: '0',
+      rx_circ_flag: '0',
+      rtal_docno: `RX${runTag}${codes.kind === 'ledger' ? 'P' : 'D'}${n}`,
+      sel_retn_cnt: String(packs),
+      sel_retn_time: at,
+      sel_retn_opter_name: '张敏',
+      drugtracinfo: Array.from({ length: packs }, () => ({ drug_trac_codg: take(d) })),
+    };
+    return JSON.stringify(envelope('3505', { selinfo: row }, at));
+  };
+}

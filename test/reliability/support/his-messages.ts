@@ -1,0 +1,153 @@
+/**
+ * The HIS's 3505 sales and 3506 returns, shaped like docs/examples/3505-sale.json and 3506-right-code.json, each
+ * with its own msgid, fixmedins_bchno, visit and trace codes. A message's body is built once: a resend is the
+ * same bytes under the same msgid, as an HIS resends.
+ */
+import { randomInt } from 'node:crypto';
+import { demoCode } from '../../../plugin/demo/demo-catalog.js';
+import { FIXMEDINS_CODE } from './tracegate-process.js';
+
+/** 阿托伐他汀钙片 (demo drug Y0001): unit codes start with 8101001. */
+export const Y0001 = { hisDrugCode: 'Y0001', insuranceCode: 'XC10AAA034A001010100445', unitPrefix: '8101001' };
+
+export interface HisMessage {
+  kind: 'sale' | 'return';
+  msgid: string;
+  /** The row's fixmedins_bchno. */
+  bchno: string;
+  codes: string[];
+  /** A return's original sale (medins_prod_sel_no). */
+  saleBchno: string | null;
+  body: string;
+}
+
+/** yyyy-MM-dd HH:mm:ss, hospital time (UTC+8). */
+export function shanghaiNow(): string {
+  return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+export class HisMessages {
+  /** Six digits that keep this run's msgids and bchnos apart from any other run's. */
+  readonly runTag = String(randomInt(1_000_000)).padStart(6, '0');
+  private msgNo = 0;
+  private saleNo = 0;
+  private returnNo = 0;
+  private codeNo: number;
+
+  /** Codes are numbered from `firstSerial` on, past the demo data's own packs. */
+  constructor(firstSerial = 100_000) {
+    this.codeNo = firstSerial;
+  }
+
+  /**
+   * 30 characters: the institution code, "99" (a year no time-stamped msgid of tracegate's own can start with, so
+   * the two never collide at the platform), the run tag and a counter.
+   */
+  nextMsgid(): string {
+    return `${FIXMEDINS_CODE}99${this.runTag}${String(++this.msgNo).padStart(10, '0')}`;
+  }
+
+  /** A new pack of Y0001 that no message has used yet. */
+  nextCode(): string {
+    return demoCode(Y0001.unitPrefix, ++this.codeNo);
+  }
+
+  /** A 3505 sale of `packs` new packs of Y0001, in one row. */
+  sale(packs = 1): HisMessage {
+    const n = ++this.saleNo;
+    const bchno = `S${this.runTag}${String(n).padStart(7, '0')}`;
+    const codes = Array.from({ length: packs }, () => this.nextCode());
+    const at = shanghaiNow();
+    const row = {
+      med_list_codg: Y0001.insuranceCode,
+      fixmedins_hilist_id: Y0001.hisDrugCode,
+      fixmedins_hilist_name: '阿托伐他汀钙片',
+      fixmedins_bchno: bchno,
+      prsc_dr_name: '王建国',
+      phar_name: '张敏',
+      phar_prac_cert_no: 'YS2019001',
+      hi_feesetl_type: '1',
+      mdtrt_sn: `MZ${this.runTag}${n}`,
+      psn_cert_type: '01',
+      psn_name: '王小明',
+      manu_lotnum: '20260315',
+      manu_date: '2026-03-15',
+      expy_end: '2028-02-29',
+      rx_flag: '1',
+      trdn_flag: '0',
+      rx_circ_flag: '0',
+      rtal_docno: `RX${this.runTag}${n}`,
+      sel_retn_cnt: String(packs),
+      sel_retn_time: at,
+      sel_retn_opter_name: '张敏',
+      drugtracinfo: codes.map((c) => ({ drug_trac_codg: c })),
+    };
+    return this.message('sale', '3505', bchno, codes, null, { selinfo: row }, at);
+  }
+
+  /** A 3506 return of every pack of `sale` (medins_prod_sel_no = the sale's bchno). */
+  returnOf(sale: HisMessage): HisMessage {
+    const n = ++this.returnNo;
+    const bchno = `R${this.runTag}${String(n).padStart(7, '0')}`;
+    const saleRow = (JSON.parse(sale.body) as { input: { selinfo: Record<string, unknown> } }).input.selinfo;
+    const at = shanghaiNow();
+    const row = {
+      med_list_codg: Y0001.insuranceCode,
+      fixmedins_hilist_id: Y0001.hisDrugCode,
+      fixmedins_hilist_name: '阿托伐他汀钙片',
+      psn_cert_type: '01',
+      psn_name: '王小明',
+      manu_lotnum: '20260315',
+      manu_date: '2026-03-15',
+      expy_end: '2028-02-29',
+      rx_flag: '1',
+      trdn_flag: '0',
+      sel_retn_cnt: String(sale.codes.length),
+      sel_retn_opter_name: '张敏',
+      mdtrt_sn: saleRow.mdtrt_sn,
+      fixmedins_bchno: bchno,
+      sel_retn_time: at,
+      medins_prod_sel_no: sale.bchno,
+      memo: '患者退药',
+      drugtracinfo: sale.codes.map((c) => ({ drug_trac_codg: c })),
+    };
+    return this.message('return', '3506', bchno, sale.codes, sale.bchno, { selinfo: row }, at);
+  }
+
+  /** The full request envelope of docs/examples around `input`. */
+  envelope(infno: string, input: unknown, msgid = this.nextMsgid(), at = shanghaiNow()): Record<string, unknown> {
+    return {
+      infno,
+      msgid,
+      mdtrtarea_admvs: '310115',
+      insuplc_admdvs: '310115',
+      recer_sys_code: 'YBXT',
+      dev_no: '',
+      dev_safe_info: '',
+      cainfo: '',
+      signtype: '',
+      infver: 'V1.0',
+      opter_type: '1',
+      opter: 'his01',
+      opter_name: '张敏',
+      inf_time: at,
+      fixmedins_code: FIXMEDINS_CODE,
+      fixmedins_name: '溯码示范医院',
+      sign_no: '',
+      input,
+    };
+  }
+
+  private message(
+    kind: HisMessage['kind'],
+    infno: string,
+    bchno: string,
+    codes: string[],
+    saleBchno: string | null,
+    input: Record<string, unknown>,
+    at: string
+  ): HisMessage {
+    const msgid = this.nextMsgid();
+    return { kind, msgid, bchno, codes, saleBchno, body: JSON.stringify(this.envelope(infno, input, msgid, at)) };
+  }
+}

@@ -14,7 +14,7 @@ import type { TransportFailure } from '../ports/insurance-upstream.js';
 import type { ProxyRequest } from '../ports/proxy-store.js';
 import { shanghaiDate } from '../shanghai-time.js';
 import type { BusinessRow } from '../window/business-row.js';
-import type { Session, SessionKind } from '../window/session.js';
+import type { DispenseOrder, ReturnOrder, Session, SessionKind } from '../window/session.js';
 import type { WindowActor } from '../window/window-service.js';
 import { classifyReply } from './classify-reply.js';
 import { completeAndCheckRow } from './complete-row.js';
@@ -119,9 +119,8 @@ export class CheckedRequests {
   private async decideSale(inbound: InboundRequest, rows: Record<string, unknown>[]): Promise<Decided> {
     await this.checkMessage(rows);
     const who = this.desk.actorOf(inbound);
-    const session = await this.deps.window.openDispense(dispenseOrderOfRows(rows), who);
-    const decided: Decided = { kind: 'dispense', parts: [{ session, rows }], who };
-    await this.scanAll(decided);
+    const decided: Decided = { kind: 'dispense', parts: [], who };
+    await this.openPart(decided, dispenseOrderOfRows(rows), rows);
     return decided;
   }
 
@@ -130,15 +129,45 @@ export class CheckedRequests {
     const who = this.desk.actorOf(inbound);
     const targets = await resolveReturnTargets(rows, this.deps.uploads, this.deps.sessions);
     const reason = typeof rows[0]?.memo === 'string' ? rows[0].memo : null;
-    const parts: Decided['parts'] = [];
+    const decided: Decided = { kind: 'return', parts: [], who };
     for (const order of returnOrdersOfRows(targets, reason)) {
-      const session = await this.deps.window.openReturn(order, who);
       const rowsOfSale = targets.filter((t) => t.dispenseId === order.dispenseId).map((t) => t.row);
-      parts.push({ session, rows: rowsOfSale });
+      await this.openPart(decided, order, rowsOfSale);
     }
-    const decided: Decided = { kind: 'return', parts, who };
-    await this.scanAll(decided);
     return decided;
+  }
+
+  /**
+   * One window session for `rows`, its codes scanned in (one write); the first refused scan or incomplete line
+   * refuses the whole message, and the parts opened before it are cancelled.
+   */
+  private async openPart(
+    decided: Decided,
+    order: DispenseOrder | ReturnOrder,
+    rows: Record<string, unknown>[]
+  ): Promise<void> {
+    const kind = decided.kind === 'dispense' ? 'dispense' : 'return';
+    const { session, outcomes } = await this.deps.window.openWithScans(
+      kind,
+      order,
+      rows.flatMap(traceCodesOfRow),
+      decided.who
+    );
+    try {
+      const refusedScan = outcomes.find((o) => o.result === 'rejected');
+      if (refusedScan?.problem) {
+        throw refused(refusedScan.problem.code, refusedScan.problem.message, { traceCode: refusedScan.traceCode });
+      }
+      decided.parts.push({ session, rows });
+      const summary = outcomes.at(-1)?.summary ?? (await this.deps.window.get(session.id)).summary;
+      if (!summary.complete) {
+        const first = summary.problems[0];
+        throw refused(first?.code ?? 'SESSION_INCOMPLETE', summary.problems.map((p) => p.message).join('；'));
+      }
+    } catch (e) {
+      await this.cancel(decided, '医保上传被拒绝');
+      throw e;
+    }
   }
 
   /** Message-level rules first: a code twice in the message, codes not matching a row's count. */
@@ -154,28 +183,6 @@ export class CheckedRequests {
       if (mismatch) {
         throw mismatch;
       }
-    }
-  }
-
-  /** Scan each part's codes into its session; the first refusal or an incomplete line refuses the message. */
-  private async scanAll(decided: Decided): Promise<void> {
-    try {
-      for (const { session, rows } of decided.parts) {
-        const codes = rows.flatMap(traceCodesOfRow);
-        const outcomes = await this.deps.window.scanMany(session.id, codes, decided.who, decided.kind);
-        const refusedScan = outcomes.find((o) => o.result === 'rejected');
-        if (refusedScan?.problem) {
-          throw refused(refusedScan.problem.code, refusedScan.problem.message, { traceCode: refusedScan.traceCode });
-        }
-        const summary = outcomes.at(-1)?.summary ?? (await this.deps.window.get(session.id)).summary;
-        if (!summary.complete) {
-          const first = summary.problems[0];
-          throw refused(first?.code ?? 'SESSION_INCOMPLETE', summary.problems.map((p) => p.message).join('；'));
-        }
-      }
-    } catch (e) {
-      await this.cancel(decided, '医保上传被拒绝');
-      throw e;
     }
   }
 
@@ -253,6 +260,7 @@ export class CheckedRequests {
     for (const part of decided.parts) {
       await this.deps.window.complete(part.session.id, decided.who, undefined, decided.kind, {
         businessRows: () => this.hisRows(infno, part, 'pending', null),
+        session: part.session,
       });
     }
     const at = this.deps.clock.now();
@@ -281,6 +289,7 @@ export class CheckedRequests {
       for (const part of decided.parts) {
         await this.deps.window.complete(part.session.id, decided.who, undefined, decided.kind, {
           businessRows: () => this.hisRows(infno, part, 'delivered', delivery),
+          session: part.session,
         });
       }
     } catch (e) {

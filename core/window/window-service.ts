@@ -53,6 +53,8 @@ export interface CompleteOptions {
    * rows (its fixmedins_bchno, already delivered in sync mode) instead of tracegate's.
    */
   businessRows?: (built: BusinessRow[]) => BusinessRow[];
+  /** The session as the caller just read or wrote it (saves a read; a stale one fails the version guard). */
+  session?: Session;
 }
 
 const idPrefix: Record<SessionKind, string> = { receipt: 'R', dispense: 'D', return: 'T' };
@@ -131,16 +133,7 @@ export class WindowService {
   async scanMany(id: string, raws: string[], who: WindowActor, kind?: SessionKind): Promise<ScanOutcome[]> {
     for (let attempt = 1; ; attempt++) {
       const loaded = this.requireOpen(await this.load(id, kind));
-      let session = loaded;
-      const decided: { decision: ScanDecision & { traceCode: string | null }; scan: SessionScan }[] = [];
-      for (const raw of raws) {
-        const decision = await this.decide(session, raw);
-        const scan = this.scanRecord(session, raw, decision, who);
-        decided.push({ decision, scan });
-        if (!decision.duplicate) {
-          session = { ...session, scans: [...session.scans, scan] };
-        }
-      }
+      const { session, decided } = await this.decideAll(loaded, raws, who);
       try {
         const saved = session === loaded ? loaded : await this.store.saveSession(session, loaded.version);
         const refusals = decided.filter((d) => d.decision.result !== 'accepted');
@@ -155,6 +148,57 @@ export class WindowService {
         }
       }
     }
+  }
+
+  /**
+   * Open a session and decide a whole message of scans in one step, written ONCE (channels that receive an order
+   * and its codes together: the insurance proxy, HL7, FHIR). A session with a refused scan is stored cancelled, its
+   * refusals audited, so nothing is left open behind a refused message.
+   */
+  async openWithScans(
+    kind: 'dispense' | 'return',
+    order: DispenseOrder | ReturnOrder,
+    raws: string[],
+    who: WindowActor
+  ): Promise<{ session: Session; outcomes: ScanOutcome[] }> {
+    const drugOf = await this.drugOf();
+    const plan =
+      kind === 'dispense'
+        ? planDispense(order as DispenseOrder, drugOf)
+        : planReturn(order as ReturnOrder, await this.originalsOf(order as ReturnOrder), drugOf);
+    const fresh = this.newSession(kind, order, plan, who);
+    const { session, decided } = await this.decideAll(fresh, raws, who);
+    const refusals = decided.filter((d) => d.decision.result === 'rejected');
+    const stored: Session = refusals.length > 0 ? { ...session, state: 'cancelled' } : session;
+    await this.store.createSession(stored);
+    const audited = decided.filter((d) => d.decision.result !== 'accepted');
+    if (audited.length > 0) {
+      await this.store.appendAudit(audited.map((d) => this.auditOf(d.scan, stored, who)));
+    }
+    const summary = sessionSummary(stored, this.policy);
+    return { session: stored, outcomes: decided.map(({ decision }) => outcomeOf(stored.id, decision, summary)) };
+  }
+
+  /** Each scan decided against the session as the scans before it left it (nothing written). */
+  private async decideAll(
+    start: Session,
+    raws: string[],
+    who: WindowActor
+  ): Promise<{
+    session: Session;
+    decided: { decision: ScanDecision & { traceCode: string | null }; scan: SessionScan }[];
+  }> {
+    let session = start;
+    const decided: { decision: ScanDecision & { traceCode: string | null }; scan: SessionScan }[] = [];
+    for (const raw of raws) {
+      const decision = await this.decide(session, raw);
+      const scan = this.scanRecord(session, raw, decision, who);
+      decided.push({ decision, scan });
+      if (!decision.duplicate) {
+        session = { ...session, scans: [...session.scans, scan] };
+      }
+    }
+    return { session, decided };
   }
 
   /** Take a scan back (the pharmacist put the box aside): every accepted scan of that code is withdrawn. */
@@ -190,7 +234,7 @@ export class WindowService {
     kind?: SessionKind,
     options: CompleteOptions = {}
   ): Promise<{ session: Session; summary: SessionSummary }> {
-    const session = await this.load(id, kind);
+    const session = options.session?.id === id ? options.session : await this.load(id, kind);
     if (session.state === 'completed') {
       return { session, summary: sessionSummary(session, this.policy) };
     }
@@ -283,8 +327,14 @@ export class WindowService {
     plan: Session['plan'],
     who: WindowActor
   ): Promise<Session> {
+    const session = this.newSession(kind, order, plan, who);
+    await this.store.createSession(session);
+    return session;
+  }
+
+  private newSession(kind: SessionKind, order: Session['order'], plan: Session['plan'], who: WindowActor): Session {
     const now = this.clock.now();
-    const session: Session = {
+    return {
       id: this.ids.next(idPrefix[kind], now),
       kind,
       state: 'open',
@@ -299,8 +349,6 @@ export class WindowService {
       override: null,
       version: 1,
     };
-    await this.store.createSession(session);
-    return session;
   }
 
   private async load(id: string, kind?: SessionKind): Promise<Session> {

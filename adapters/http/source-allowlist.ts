@@ -7,14 +7,32 @@ import { invalid } from '../../core/errors.js';
 
 type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
 
+/** Decisions are remembered per address (an HIS uses a handful), up to this many. */
+const MEMO_LIMIT = 1024;
+
 export function sourceAllowlist(entries: string[]): (address: string | undefined) => boolean {
   const ranges = entries.map(parseEntry);
-  return (address) => {
-    if (!address || !ipaddr.isValid(address)) {
+  const memo = new Map<string, boolean>();
+  const decide = (address: string): boolean => {
+    if (!ipaddr.isValid(address)) {
       return false;
     }
     const ip = ipaddr.process(address);
     return ranges.some(([net, bits]) => inRange(ip, net, bits));
+  };
+  return (address) => {
+    if (!address) {
+      return false;
+    }
+    let allowed = memo.get(address);
+    if (allowed === undefined) {
+      allowed = decide(address);
+      if (memo.size >= MEMO_LIMIT) {
+        memo.clear();
+      }
+      memo.set(address, allowed);
+    }
+    return allowed;
   };
 }
 

@@ -13,11 +13,14 @@ export interface InboundRequest {
   envelope: Record<string, unknown>;
 }
 
+/** One decoder for every request: `fatal` makes bytes that are not UTF-8 an error instead of U+FFFD. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /** The request's JSON; bytes that are not UTF-8 JSON (GBK, truncated, binary) are an envelope error. */
 export function parseInboundRequest(body: Buffer): InboundRequest {
   let json: unknown;
   try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
+    json = JSON.parse(UTF8.decode(body));
   } catch {
     throw invalid('ENVELOPE_NOT_JSON', '报文不是合法的 UTF-8 JSON，溯码网关无法识别交易编号（infno）');
   }

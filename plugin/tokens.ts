@@ -17,5 +17,6 @@ export const TOKENS = {
   ProxyService: Symbol.for('tracegate.ProxyService'),
   UploadsService: Symbol.for('tracegate.UploadsService'),
   StockChangeService: Symbol.for('tracegate.StockChangeService'),
+  InventoryCountService: Symbol.for('tracegate.InventoryCountService'),
   InsuranceRunner: Symbol.for('tracegate.InsuranceRunner'),
 } as const;

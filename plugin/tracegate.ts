@@ -20,6 +20,7 @@ import type { InsuranceRunner } from './insurance-runner.js';
 import type { ProxyService } from '../core/insurance/proxy-service.js';
 import type { UploadsService } from '../core/insurance/uploads-service.js';
 import type { StockChangeService } from '../core/insurance/stock-change-service.js';
+import type { InventoryCountService } from '../core/insurance/inventory-count-service.js';
 import type { OutboxSender } from '../core/insurance/outbox-sender.js';
 import type { InsuranceUpstream } from '../core/ports/insurance-upstream.js';
 import { storeModule } from './modules/store-module.js';
@@ -39,6 +40,7 @@ export interface Tracegate {
     readonly proxy: ProxyService;
     readonly uploads: UploadsService;
     readonly stockChanges: StockChangeService;
+    readonly inventoryCounts: InventoryCountService;
     readonly sender: OutboxSender;
     readonly runner: InsuranceRunner;
     readonly upstream: InsuranceUpstream;
@@ -84,6 +86,7 @@ export async function createTracegate(config: TracegateConfig, options: CreateOp
     proxy: container.get<ProxyService>(TOKENS.ProxyService),
     uploads: container.get<UploadsService>(TOKENS.UploadsService),
     stockChanges: container.get<StockChangeService>(TOKENS.StockChangeService),
+    inventoryCounts: container.get<InventoryCountService>(TOKENS.InventoryCountService),
     sender: container.get<OutboxSender>(TOKENS.OutboxSender),
     runner: container.get<InsuranceRunner>(TOKENS.InsuranceRunner),
     upstream: container.get<InsuranceUpstream>(TOKENS.InsuranceUpstream),
@@ -100,6 +103,7 @@ export async function createTracegate(config: TracegateConfig, options: CreateOp
       proxy: insurance.proxy,
       uploads: insurance.uploads,
       stockChanges: insurance.stockChanges,
+      inventoryCounts: insurance.inventoryCounts,
       healthChecks,
     }));
   let server: Server | undefined;

@@ -22,6 +22,7 @@ import { uploadRoutes } from './routes/upload-routes.js';
 import type { ProxyService } from '../../core/insurance/proxy-service.js';
 import type { UploadsService } from '../../core/insurance/uploads-service.js';
 import type { StockChangeService } from '../../core/insurance/stock-change-service.js';
+import type { InventoryCountService } from '../../core/insurance/inventory-count-service.js';
 import { stockChangeRoutes } from './routes/stock-change-routes.js';
 
 export interface HttpDeps {
@@ -34,6 +35,7 @@ export interface HttpDeps {
   proxy: ProxyService;
   uploads: UploadsService;
   stockChanges: StockChangeService;
+  inventoryCounts: InventoryCountService;
   healthChecks: () => HealthCheck[];
 }
 
@@ -75,7 +77,7 @@ export function createHttpApp(deps: HttpDeps): Express {
   api.use(drugRoutes(deps.catalog, auth));
   api.use(windowRoutes(deps.window, auth));
   api.use(uploadRoutes(deps.uploads, auth));
-  api.use(stockChangeRoutes(deps.stockChanges, auth));
+  api.use(stockChangeRoutes(deps.stockChanges, deps.inventoryCounts, auth));
   app.use('/api/v1', api);
   app.use(notFoundHandler);
   app.use(errorHandler(deps.log));

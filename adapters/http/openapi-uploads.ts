@@ -149,6 +149,26 @@ export const uploadPaths = {
       responses: { 201: json({ type: 'object' }), ...errors(400, 401, 403, 409, 422) },
     },
   },
+  '/api/v1/inventory-counts': {
+    post: {
+      summary:
+        'An inventory count (盘存) of one drug from the boxes scanned on the shelf: a 3501 row per lot is queued; the ' +
+        'answer lists counted boxes the ledger does not show in stock (roles pharmacy-head, integration)',
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              required: ['hisDrugCode', 'scans'],
+              properties: { hisDrugCode: { type: 'string' }, scans: { type: 'array', items: { type: 'string' } } },
+            },
+          },
+        },
+      },
+      responses: { 201: json({ type: 'object' }), ...errors(400, 401, 403, 422) },
+    },
+  },
   '/fsi/{path}': {
     post: {
       summary:

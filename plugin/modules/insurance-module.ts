@@ -12,6 +12,7 @@ import { OutboxSender, type OutboxObserver } from '../../core/insurance/outbox-s
 import { ProxyService } from '../../core/insurance/proxy-service.js';
 import { UploadsService } from '../../core/insurance/uploads-service.js';
 import { StockChangeService } from '../../core/insurance/stock-change-service.js';
+import { InventoryCountService } from '../../core/insurance/inventory-count-service.js';
 import type { IdSource } from '../../core/ports/id-source.js';
 import type { Clock } from '../../core/ports/clock.js';
 import type { InsuranceUpstream } from '../../core/ports/insurance-upstream.js';
@@ -191,6 +192,13 @@ export const insuranceModule: TracegateModule = {
       .toResolvedValue(
         (ledger: LedgerService, store: Store, catalog: CatalogService, ids: IdSource, clock: Clock) =>
           new StockChangeService(ledger, store, catalog, ids, clock, () => wake()),
+        [TOKENS.LedgerService, TOKENS.Store, TOKENS.CatalogService, TOKENS.IdSource, TOKENS.Clock]
+      )
+      .inSingletonScope();
+    c.bind(TOKENS.InventoryCountService)
+      .toResolvedValue(
+        (ledger: LedgerService, store: Store, catalog: CatalogService, ids: IdSource, clock: Clock) =>
+          new InventoryCountService(ledger, store, catalog, ids, clock, () => wake()),
         [TOKENS.LedgerService, TOKENS.Store, TOKENS.CatalogService, TOKENS.IdSource, TOKENS.Clock]
       )
       .inSingletonScope();

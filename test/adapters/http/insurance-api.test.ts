@@ -93,6 +93,27 @@ describe('insurance relay over HTTP: stock changes, the uploads API and the prox
     expect((await call('GET', `/api/v1/codes/${box}`)).body.state).to.equal('transferred_out');
   });
 
+  it('an inventory count queues a 3501 per lot that reaches the platform, and names counted boxes not in stock', async () => {
+    const boxes = [code('8106001', 1), code('8106001', 2), code('8106001', 3)];
+    await call('POST', '/api/v1/stock-changes', { changeType: '105', scans: [boxes[2]] }, HEAD);
+    const res = await call('POST', '/api/v1/inventory-counts', { hisDrugCode: 'Y0006', scans: boxes }, HEAD);
+    expect(res.status, JSON.stringify(res.body)).to.equal(201);
+    expect(res.body.counted).to.equal(3);
+    expect(res.body.notInStock).to.deep.equal([{ traceCode: boxes[2], state: 'scrapped' }]);
+    const row = res.body.uploads[0];
+    expect(row.payload).to.include({ inv_cnt: 3, fixmedins_hilist_id: 'Y0006', manu_lotnum: '20260315' });
+    await until('delivery', async () => ((await uploadOf(row.businessKey))?.state === 'delivered' ? true : undefined));
+    expect(sandbox.receivedCount(row.businessKey)).to.equal(1);
+    const foreign = await call(
+      'POST',
+      '/api/v1/inventory-counts',
+      { hisDrugCode: 'Y0006', scans: [code('8101001', 50)] },
+      HEAD
+    );
+    expect(foreign.status).to.equal(422);
+    expect(foreign.body.error.code).to.equal('INVENTORY_CODE_FOREIGN');
+  });
+
   it('lists, shows, holds, retries, re-drives and undoes uploads; bad input is a 4xx', async () => {
     const list = await call('GET', '/api/v1/uploads?state=delivered&limit=5', undefined, HEAD);
     expect(list.status).to.equal(200);

@@ -10,7 +10,7 @@ import type { Clock } from '../ports/clock.js';
 import type { InsuranceUpstream, SendResult } from '../ports/insurance-upstream.js';
 import type { UploadStore, UploadUpdate } from '../ports/upload-store.js';
 import { shanghaiDate } from '../shanghai-time.js';
-import { classifyReply, type ReplyVerdict } from './classify-reply.js';
+import { classifyReply } from './classify-reply.js';
 import { completeAndCheckRow, type RowCompletion } from './complete-row.js';
 import { buildRequest, type Institution, type Operator, type RequestEnvelope } from './envelope.js';
 import type { MsgIdSource } from './msgid-source.js';
@@ -180,59 +180,31 @@ export class OutboxSender {
     }
     const { infno: sentInfno, input } = inputOfRows(infno, [row], false);
     const result = await this.call(upload, attempt, this.envelope(sentInfno, input));
-    const verdict: ReplyVerdict | null =
-      result.outcome.kind === 'reply' ? classifyReply(result.outcome.status, result.outcome.json) : null;
+    const outcome = sendOutcome(result);
     await this.store.finishAttempt(upload.id, attempt, {
       finishedAt: this.nowIso(),
-      outcome: verdict
-        ? verdict.kind === 'delivered'
-          ? 'delivered'
-          : verdict.errorClass
-        : result.outcome.kind === 'failure'
-          ? result.outcome.errorClass
-          : null,
+      outcome: outcome.kind === 'delivered' ? 'delivered' : outcome.errorClass,
       httpStatus: result.outcome.kind === 'reply' ? result.outcome.status : null,
-      infcode: verdict?.parsed?.infcode ?? null,
-      message: verdict ? (verdict.kind === 'delivered' ? null : verdict.message) : failureText(result),
+      infcode: outcome.infcode,
+      message: outcome.kind === 'delivered' ? null : outcome.message,
       response: result.outcome.kind === 'reply' ? result.outcome.raw.toString('utf8') : null,
     });
-    if (verdict?.kind === 'delivered') {
-      await this.finish(
-        upload,
-        {
-          state: 'delivered',
-          attempts: attempt,
-          deliveredAt: this.nowIso(),
-          infRefmsgid: verdict.parsed.infRefmsgid,
-          errorClass: null,
-          lastError: null,
-        },
-        null
-      );
+    if (outcome.kind === 'delivered' || deletedBefore(upload, outcome)) {
+      const done = { state: 'delivered', attempts: attempt, deliveredAt: this.nowIso(), errorClass: null } as const;
+      await this.finish(upload, { ...done, infRefmsgid: outcome.infRefmsgid, lastError: null }, null);
       return;
     }
-    const { errorClass, message } =
-      verdict?.kind === 'failed'
-        ? { errorClass: verdict.errorClass, message: `${verdict.code}: ${verdict.message}` }
-        : {
-            errorClass: (result.outcome.kind === 'failure' ? result.outcome.errorClass : 'ambiguous') as ErrorClass,
-            message: failureText(result),
-          };
-    if (
-      upload.infno === '3507' &&
-      upload.attempts > 0 &&
-      verdict?.kind === 'failed' &&
-      /未找到|不存在/.test(verdict.message)
-    ) {
-      // An earlier 3507 attempt (whose answer was lost) already deleted the row.
-      await this.finish(upload, { state: 'delivered', attempts: attempt, deliveredAt: this.nowIso() }, null);
+    if (outcome.errorClass === 'permanent') {
+      const dead = {
+        state: 'dead',
+        attempts: attempt,
+        errorClass: outcome.errorClass,
+        lastError: outcome.message,
+      } as const;
+      await this.finish(upload, dead, outcome.message);
       return;
     }
-    if (errorClass === 'permanent') {
-      await this.finish(upload, { state: 'dead', attempts: attempt, errorClass, lastError: message }, message);
-      return;
-    }
-    await this.retryLater(upload, attempt, errorClass, message);
+    await this.retryLater(upload, attempt, outcome.errorClass, outcome.message);
   }
 
   /** Write the attempt (with a fresh msgid) before the request leaves, then send. */
@@ -309,6 +281,36 @@ export class OutboxSender {
   private nowIso(): string {
     return this.clock.now().toISOString();
   }
+}
+
+type SendOutcome =
+  | { kind: 'delivered'; infcode: number | null; infRefmsgid: string | null }
+  | { kind: 'failed'; errorClass: ErrorClass; infcode: number | null; infRefmsgid: null; message: string };
+
+/** What one send came to: a transport failure as classified, or the platform's answer as classifyReply reads it. */
+function sendOutcome(result: SendResult): SendOutcome {
+  if (result.outcome.kind === 'failure') {
+    const { errorClass } = result.outcome;
+    return { kind: 'failed', errorClass, infcode: null, infRefmsgid: null, message: failureText(result) };
+  }
+  const verdict = classifyReply(result.outcome.status, result.outcome.json);
+  const infcode = verdict.parsed?.infcode ?? null;
+  return verdict.kind === 'delivered'
+    ? { kind: 'delivered', infcode, infRefmsgid: verdict.parsed.infRefmsgid }
+    : {
+        kind: 'failed',
+        errorClass: verdict.errorClass,
+        infcode,
+        infRefmsgid: null,
+        message: `${verdict.code}: ${verdict.message}`,
+      };
+}
+
+/** A 3507 resent after an answer was lost: "not found" means the first one already deleted the row. */
+function deletedBefore(upload: Claimed, outcome: SendOutcome): boolean {
+  return (
+    upload.infno === '3507' && upload.attempts > 0 && outcome.kind === 'failed' && /未找到|不存在/.test(outcome.message)
+  );
 }
 
 function failureText(result: SendResult): string {

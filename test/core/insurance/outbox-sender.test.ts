@@ -165,6 +165,24 @@ describe('the outbox sender', () => {
     expect(platform.received.map((e) => nodeOf(e).fixmedins_bchno)).to.deep.equal(['D1-1', 'D2-1', 'D1-1', 'T1-1']);
   });
 
+  it('a 3507 whose answer was lost is sent again, and "not found" then means the first one deleted the row', async () => {
+    const { store, clock, platform, sender } = setup();
+    const deletion = {
+      ...businessRowOf('3505', { fixmedins_bchno: 'D1-1', inv_data_type: '4' }, clock.now().toISOString()),
+      infno: '3507' as const,
+      businessKey: 'D1-1:del',
+    };
+    const [u] = await store.enqueueUploads([deletion]);
+    platform.script = () => failure('ambiguous');
+    await sender.runOnce();
+    clock.advance(2000);
+    platform.script = () =>
+      reply({ infcode: 0, output: { result: { retRslt: '0', msgRslt: '未找到批次流水号 D1-1 的销售信息' } } });
+    await sender.runOnce();
+    expect(platform.infnos()).to.deep.equal(['3507', '3507']);
+    expect(await store.getUpload(u!.id)).to.include({ state: 'delivered', attempts: 2 });
+  });
+
   it('too many transient failures make a dead letter', async () => {
     const { store, clock, platform, sender } = setup();
     const [u] = await store.enqueueUploads([

@@ -8,6 +8,7 @@
  */
 import { drugDraft, DRUGS, hisDrugCodeOf, unitCode } from '../scan/prefill.js';
 import type { CodePicker } from '../scan/sessions.js';
+import { hisEnvelope, hisSaleRow } from '../../test/support/his-rows.js';
 
 export const SERVICE_PATH = '/fsi/api/rsfComIfsService/callService';
 export const FIXMEDINS_CODE = 'H31011500001';
@@ -31,26 +32,7 @@ function shanghaiNow(): string {
 }
 
 function envelope(infno: string, input: Record<string, unknown>, at: string): Record<string, unknown> {
-  return {
-    infno,
-    msgid: nextMsgid(),
-    mdtrtarea_admvs: '310115',
-    insuplc_admdvs: '310115',
-    recer_sys_code: 'YBXT',
-    dev_no: '',
-    dev_safe_info: '',
-    cainfo: '',
-    signtype: '',
-    infver: 'V1.0',
-    opter_type: '1',
-    opter: 'his01',
-    opter_name: '张敏',
-    inf_time: at,
-    fixmedins_code: FIXMEDINS_CODE,
-    fixmedins_name: '溯码示范医院',
-    sign_no: '',
-    input,
-  };
+  return hisEnvelope(infno, nextMsgid(), input, { inf_time: at, fixmedins_code: FIXMEDINS_CODE });
 }
 
 export function passThroughBodies(): BodySource {
@@ -90,30 +72,21 @@ export function saleBodies(codes: SaleCodes): BodySource {
     const drug = drugDraft(d);
     const packs = n % 2 === 0 ? 2 : 1;
     const at = shanghaiNow();
-    const row = {
-      med_list_codg: drug.insuranceCode,
-      fixmedins_hilist_id: hisDrugCodeOf(d),
-      fixmedins_hilist_name: drug.name,
-      fixmedins_bchno: `BN${runTag}${codes.kind === 'ledger' ? 'P' : 'D'}${String(n).padStart(10, '0')}`,
-      prsc_dr_name: '王建国',
-      phar_name: '张敏',
-      phar_prac_cert_no: 'YS2019001',
-      hi_feesetl_type: '1',
-      mdtrt_sn: `MZ${runTag}${codes.kind === 'ledger' ? 'P' : 'D'}${n}`,
-      psn_cert_type: '01',
-      psn_name: '王小明',
-      manu_lotnum: `L${d}`,
-      manu_date: '2026-03-15',
-      expy_end: '2030-12-31',
-      rx_flag: '1',
-      trdn_flag: '0',
-      rx_circ_flag: '0',
-      rtal_docno: `RX${runTag}${codes.kind === 'ledger' ? 'P' : 'D'}${n}`,
-      sel_retn_cnt: String(packs),
-      sel_retn_time: at,
-      sel_retn_opter_name: '张敏',
-      drugtracinfo: Array.from({ length: packs }, () => ({ drug_trac_codg: take(d) })),
-    };
+    const path = codes.kind === 'ledger' ? 'P' : 'D';
+    const row = hisSaleRow(
+      `BN${runTag}${path}${String(n).padStart(10, '0')}`,
+      Array.from({ length: packs }, () => take(d)),
+      {
+        med_list_codg: drug.insuranceCode,
+        fixmedins_hilist_id: hisDrugCodeOf(d),
+        fixmedins_hilist_name: drug.name,
+        mdtrt_sn: `MZ${runTag}${path}${n}`,
+        manu_lotnum: `L${d}`,
+        expy_end: '2030-12-31',
+        rtal_docno: `RX${runTag}${path}${n}`,
+        sel_retn_time: at,
+      }
+    );
     return JSON.stringify(envelope('3505', { selinfo: row }, at));
   };
 }

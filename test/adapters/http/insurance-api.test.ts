@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { startSandbox, type Sandbox } from '../../../adapters/insurance-sandbox/sandbox-server.js';
 import { loadDemoData } from '../../../plugin/demo/load-demo-data.js';
 import type { Tracegate } from '../../../plugin/tracegate.js';
+import { hisEnvelope, hisSaleRow } from '../../support/his-rows.js';
 import { startTempTracegate } from '../../support/temp-tracegate.js';
 
 const HEAD = 'demo-pharmacy-head-token';
@@ -136,43 +137,15 @@ describe('insurance relay over HTTP: stock changes, the uploads API and the prox
   });
 
   it('the proxy relays through the platform, refuses a second sale of the same box, and passes other transactions', async () => {
-    const envelope = (msgid: string, infno: string, input: unknown) => ({
-      infno,
-      msgid,
-      mdtrtarea_admvs: '310115',
-      insuplc_admdvs: '310115',
-      recer_sys_code: 'YBXT',
-      infver: 'V1.0',
-      opter_type: '1',
-      opter: 'his01',
-      opter_name: '张敏',
-      inf_time: '2026-11-29 10:00:00',
-      fixmedins_code: 'H31011500001',
-      fixmedins_name: '溯码示范医院',
-      input,
-    });
-    const row = (bchno: string) => ({
-      med_list_codg: 'XC09DAE058A001010101509',
-      fixmedins_hilist_id: 'Y0003',
-      fixmedins_hilist_name: '厄贝沙坦氢氯噻嗪片',
-      fixmedins_bchno: bchno,
-      prsc_dr_name: '王建国',
-      phar_name: '张敏',
-      phar_prac_cert_no: 'YS2019001',
-      hi_feesetl_type: '1',
-      mdtrt_sn: 'MZ-P1',
-      psn_cert_type: '01',
-      manu_lotnum: '20260315',
-      manu_date: '2026-03-15',
-      rx_flag: '1',
-      trdn_flag: '0',
-      rx_circ_flag: '0',
-      rtal_docno: 'RX-P1',
-      sel_retn_cnt: '1',
-      sel_retn_time: '2026-11-29 10:00:00',
-      sel_retn_opter_name: '张敏',
-      drugtracinfo: [{ drug_trac_codg: code('8103001', 5) }],
-    });
+    const envelope = (msgid: string, infno: string, input: unknown) => hisEnvelope(infno, msgid, input);
+    const row = (bchno: string) =>
+      hisSaleRow(bchno, [code('8103001', 5)], {
+        med_list_codg: 'XC09DAE058A001010101509',
+        fixmedins_hilist_id: 'Y0003',
+        fixmedins_hilist_name: '厄贝沙坦氢氯噻嗪片',
+        mdtrt_sn: 'MZ-P1',
+        rtal_docno: 'RX-P1',
+      });
     const post = async (body: unknown) => {
       const res = await fetch(`${url}/fsi/api/rsfComIfsService/callService`, {
         method: 'POST',

@@ -1,8 +1,8 @@
 /** Helpers for the sandbox tests: envelopes and rows as a hospital sends them, and a raw node:http client. */
 import { request } from 'node:http';
 import { MsgIdSource } from '../../../core/insurance/msgid-source.js';
-import type { RequestEnvelope } from '../../../core/insurance/envelope.js';
 import type { Sandbox } from '../../../adapters/insurance-sandbox/sandbox-server.js';
+import { hisEnvelope, hisReturnRow, hisSaleRow } from '../../support/his-rows.js';
 
 export const FIXMEDINS_CODE = 'H15090201645';
 const msgids = new MsgIdSource(FIXMEDINS_CODE);
@@ -12,65 +12,31 @@ export function nextMsgid(): string {
 }
 
 export function envelope(infno: string, input: Record<string, unknown>, extra: Record<string, unknown> = {}) {
-  const env: RequestEnvelope = {
-    infno,
-    msgid: nextMsgid(),
+  return hisEnvelope(infno, nextMsgid(), input, {
     mdtrtarea_admvs: '150902',
     insuplc_admdvs: '150902',
-    recer_sys_code: 'YBXT',
-    dev_no: '',
-    dev_safe_info: '',
-    cainfo: '',
-    signtype: '',
-    infver: 'V1.0',
-    opter_type: '1',
     opter: 'P001',
-    opter_name: '张敏',
     inf_time: '2026-11-22 19:30:00',
     fixmedins_code: FIXMEDINS_CODE,
     fixmedins_name: '某某市人民医院',
-    sign_no: '',
-    input,
-  };
-  return { ...env, ...extra } as Record<string, unknown>;
+    ...extra,
+  });
 }
 
 /** A complete 3505 row; codes become its drugtracinfo. */
 export function sale(bchno: string, codes: string[] = ['81010010000000000001'], extra: Record<string, unknown> = {}) {
-  return {
-    med_list_codg: 'XC10AAA034A001010100445',
-    fixmedins_hilist_id: 'Y0001',
-    fixmedins_hilist_name: '阿托伐他汀钙片',
-    fixmedins_bchno: bchno,
-    prsc_dr_name: '王建国',
-    phar_name: '张敏',
-    phar_prac_cert_no: 'YS2019001',
-    hi_feesetl_type: '1',
+  return hisSaleRow(bchno, codes, {
     setl_id: 'S20261122001',
-    mdtrt_sn: 'MZ20261122001',
     psn_no: 'P4400001',
-    psn_cert_type: '01',
     psn_name: '李四',
-    manu_lotnum: '20260315',
-    manu_date: '2026-03-15',
-    expy_end: '2028-02-29',
-    rx_flag: '1',
-    trdn_flag: '0',
-    rx_circ_flag: '0',
-    rtal_docno: 'RX20261122001',
-    sel_retn_cnt: String(codes.length),
-    sel_retn_time: '2026-11-22 17:30:15',
-    sel_retn_opter_name: '张敏',
     mdtrt_setl_type: '1',
-    drugtracinfo: codes.map((c) => ({ drug_trac_codg: c })),
     ...extra,
-  } as Record<string, unknown>;
+  });
 }
 
 /** A complete 3506 row returning codes of the sale `originalBchno`. */
 export function saleReturn(bchno: string, originalBchno: string, codes: string[]) {
-  const { prsc_dr_name: _a, phar_name: _b, phar_prac_cert_no: _c, rtal_docno: _d, ...row } = sale(bchno, codes);
-  return { ...row, medins_prod_sel_no: originalBchno } as Record<string, unknown>;
+  return hisReturnRow(bchno, originalBchno, codes, { setl_id: 'S20261122001', psn_no: 'P4400001', psn_name: '李四' });
 }
 
 export type Reply =

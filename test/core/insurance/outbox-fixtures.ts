@@ -1,6 +1,7 @@
 /** A scripted platform, a clock the test moves, and complete 35xx rows for the outbox tests. */
 import type { RequestEnvelope } from '../../../core/insurance/envelope.js';
 import { orderKeysOf } from '../../../core/insurance/order-keys.js';
+import { hisReturnRow, hisSaleRow } from '../../support/his-rows.js';
 import type {
   InsuranceUpstream,
   SendResult,
@@ -21,45 +22,11 @@ export class TestClock {
 
 export const code = (n: number): string => `8101001000000000${String(n).padStart(4, '0')}`;
 
-export function saleRow(bchno: string, codes: string[], over: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    med_list_codg: 'XC10AAA034A001010100445',
-    fixmedins_hilist_id: 'Y0001',
-    fixmedins_hilist_name: '阿托伐他汀钙片',
-    fixmedins_bchno: bchno,
-    prsc_dr_name: '王建国',
-    phar_name: '张敏',
-    phar_prac_cert_no: 'YS2019001',
-    hi_feesetl_type: '1',
-    mdtrt_sn: 'MZ20261122001',
-    psn_cert_type: '01',
-    manu_lotnum: '20260315',
-    manu_date: '2026-03-15',
-    expy_end: '2028-02-29',
-    rx_flag: '1',
-    trdn_flag: '0',
-    rx_circ_flag: '0',
-    rtal_docno: 'RX20261122001',
-    sel_retn_cnt: codes.length,
-    sel_retn_time: '2026-11-22 17:30:15',
-    sel_retn_opter_name: '张敏',
-    drugtracinfo: codes.map((c) => ({ drug_trac_codg: c })),
-    ...over,
-  };
-}
+/** A complete HIS 3505 row (test/support/his-rows.ts). */
+export const saleRow = hisSaleRow;
 
-export function returnRow(bchno: string, saleKey: string, codes: string[]): Record<string, unknown> {
-  const {
-    prsc_dr_name: _a,
-    phar_name: _b,
-    phar_prac_cert_no: _c,
-    hi_feesetl_type: _d,
-    rx_circ_flag: _e,
-    rtal_docno: _f,
-    ...rest
-  } = saleRow(bchno, codes);
-  return { ...rest, medins_prod_sel_no: saleKey };
-}
+/** A complete HIS 3506 row returning `codes` of the sale `saleKey`. */
+export const returnRow = hisReturnRow;
 
 export function businessRowOf(infno: '3505' | '3506', payload: Record<string, unknown>, at: string): BusinessRow {
   return {

@@ -1,30 +1,10 @@
 import { expect } from 'chai';
 import { validateRow } from '../../../core/insurance/validate-row.js';
+import { hisSaleRow } from '../../support/his-rows.js';
 
 /** A complete 3505 row as a hospital would send it. */
-const sale = (): Record<string, unknown> => ({
-  med_list_codg: 'XC10AAA034A001010100445',
-  fixmedins_hilist_id: 'Y0001',
-  fixmedins_hilist_name: '阿托伐他汀钙片',
-  fixmedins_bchno: 'D20261122093015k3x9qz-1',
-  prsc_dr_name: '王建国',
-  phar_name: '张敏',
-  phar_prac_cert_no: 'YS2019001',
-  hi_feesetl_type: '1',
-  mdtrt_sn: 'MZ20261122001',
-  psn_cert_type: '01',
-  manu_lotnum: '20260315',
-  manu_date: '2026-03-15',
-  expy_end: '2028-02-29',
-  rx_flag: '1',
-  trdn_flag: '0',
-  rx_circ_flag: '0',
-  rtal_docno: 'RX20261122001',
-  sel_retn_cnt: '2',
-  sel_retn_time: '2026-11-22 17:30:15',
-  sel_retn_opter_name: '张敏',
-  drugtracinfo: [{ drug_trac_codg: '81010010000000000001' }, { drug_trac_codg: '81010010000000000002' }],
-});
+const sale = (): Record<string, unknown> =>
+  hisSaleRow('D20261122093015k3x9qz-1', ['81010010000000000001', '81010010000000000002']);
 
 describe('35xx row validation', () => {
   it('accepts a complete 3505 row', () => {

@@ -5,6 +5,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { demoCode } from '../../../plugin/demo/demo-catalog.js';
+import { hisEnvelope, hisReturnRow, hisSaleRow } from '../../support/his-rows.js';
 import { FIXMEDINS_CODE } from './tracegate-process.js';
 
 /** 阿托伐他汀钙片 (demo drug Y0001): unit codes start with 8101001. */
@@ -58,30 +59,13 @@ export class HisMessages {
     const bchno = `S${this.runTag}${String(n).padStart(7, '0')}`;
     const codes = Array.from({ length: packs }, () => this.nextCode());
     const at = shanghaiNow();
-    const row = {
+    const row = hisSaleRow(bchno, codes, {
       med_list_codg: Y0001.insuranceCode,
       fixmedins_hilist_id: Y0001.hisDrugCode,
-      fixmedins_hilist_name: '阿托伐他汀钙片',
-      fixmedins_bchno: bchno,
-      prsc_dr_name: '王建国',
-      phar_name: '张敏',
-      phar_prac_cert_no: 'YS2019001',
-      hi_feesetl_type: '1',
       mdtrt_sn: `MZ${this.runTag}${n}`,
-      psn_cert_type: '01',
-      psn_name: '王小明',
-      manu_lotnum: '20260315',
-      manu_date: '2026-03-15',
-      expy_end: '2028-02-29',
-      rx_flag: '1',
-      trdn_flag: '0',
-      rx_circ_flag: '0',
       rtal_docno: `RX${this.runTag}${n}`,
-      sel_retn_cnt: String(packs),
       sel_retn_time: at,
-      sel_retn_opter_name: '张敏',
-      drugtracinfo: codes.map((c) => ({ drug_trac_codg: c })),
-    };
+    });
     return this.message('sale', '3505', bchno, codes, null, { selinfo: row }, at);
   }
 
@@ -91,51 +75,18 @@ export class HisMessages {
     const bchno = `R${this.runTag}${String(n).padStart(7, '0')}`;
     const saleRow = (JSON.parse(sale.body) as { input: { selinfo: Record<string, unknown> } }).input.selinfo;
     const at = shanghaiNow();
-    const row = {
+    const row = hisReturnRow(bchno, sale.bchno, sale.codes, {
       med_list_codg: Y0001.insuranceCode,
       fixmedins_hilist_id: Y0001.hisDrugCode,
-      fixmedins_hilist_name: '阿托伐他汀钙片',
-      psn_cert_type: '01',
-      psn_name: '王小明',
-      manu_lotnum: '20260315',
-      manu_date: '2026-03-15',
-      expy_end: '2028-02-29',
-      rx_flag: '1',
-      trdn_flag: '0',
-      sel_retn_cnt: String(sale.codes.length),
-      sel_retn_opter_name: '张敏',
       mdtrt_sn: saleRow.mdtrt_sn,
-      fixmedins_bchno: bchno,
       sel_retn_time: at,
-      medins_prod_sel_no: sale.bchno,
-      memo: '患者退药',
-      drugtracinfo: sale.codes.map((c) => ({ drug_trac_codg: c })),
-    };
+    });
     return this.message('return', '3506', bchno, sale.codes, sale.bchno, { selinfo: row }, at);
   }
 
   /** The full request envelope of docs/examples around `input`. */
   envelope(infno: string, input: unknown, msgid = this.nextMsgid(), at = shanghaiNow()): Record<string, unknown> {
-    return {
-      infno,
-      msgid,
-      mdtrtarea_admvs: '310115',
-      insuplc_admdvs: '310115',
-      recer_sys_code: 'YBXT',
-      dev_no: '',
-      dev_safe_info: '',
-      cainfo: '',
-      signtype: '',
-      infver: 'V1.0',
-      opter_type: '1',
-      opter: 'his01',
-      opter_name: '张敏',
-      inf_time: at,
-      fixmedins_code: FIXMEDINS_CODE,
-      fixmedins_name: '溯码示范医院',
-      sign_no: '',
-      input,
-    };
+    return hisEnvelope(infno, msgid, input, { inf_time: at, fixmedins_code: FIXMEDINS_CODE });
   }
 
   private message(

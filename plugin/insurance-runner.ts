@@ -6,6 +6,7 @@
 import type { OutboxSender } from '../core/insurance/outbox-sender.js';
 import type { ProxyService } from '../core/insurance/proxy-service.js';
 import type { Clock } from '../core/ports/clock.js';
+import type { ProxyStore } from '../core/ports/proxy-store.js';
 import type { UploadStore } from '../core/ports/upload-store.js';
 import { BackgroundLoop } from './background-loop.js';
 import type { InsuranceConfig } from './config-schema.js';
@@ -23,7 +24,7 @@ export class InsuranceRunner {
   constructor(
     private readonly sender: OutboxSender,
     proxy: ProxyService,
-    store: UploadStore,
+    store: UploadStore & ProxyStore,
     clock: Clock,
     private readonly config: InsuranceConfig,
     private readonly log: Logger
@@ -42,12 +43,14 @@ export class InsuranceRunner {
       'retention sweep',
       async () => {
         const now = clock.now().getTime();
+        const before = new Date(now - config.outbox.retention.bodyDays * DAY_MS).toISOString();
         const cleared = await store.pruneAttemptBodies(
-          new Date(now - config.outbox.retention.bodyDays * DAY_MS).toISOString(),
+          before,
           new Date(now - config.outbox.retention.failedBodyDays * DAY_MS).toISOString()
         );
-        if (cleared > 0) {
-          log.info('upload bodies past retention cleared', { cleared });
+        const forgotten = await store.deleteAnsweredProxyRequests(before);
+        if (cleared + forgotten > 0) {
+          log.info('bodies past retention cleared', { attempts: cleared, proxyRequests: forgotten });
         }
         return 0;
       },

@@ -79,6 +79,12 @@ export class KnexProxy implements ProxyStore {
     return sortProxyRequests(rows.map(rowToProxyRequest));
   }
 
+  async deleteAnsweredProxyRequests(before: string): Promise<number> {
+    return Number(
+      await this.db(TABLES.proxyRequests).where('state', 'answered').andWhere('received_at', '<', before).delete()
+    );
+  }
+
   /**
    * One transaction per try: drop the expired holds of these codes, look at the live ones (another holder's
    * → roll back and name them), renew our own, insert the rest. A concurrent acquirer that inserted between

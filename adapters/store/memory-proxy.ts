@@ -47,6 +47,17 @@ export class MemoryProxy implements ProxyStore {
     return sortProxyRequests(found.map(copy));
   }
 
+  async deleteAnsweredProxyRequests(before: string): Promise<number> {
+    let removed = 0;
+    for (const [msgid, r] of this.requests) {
+      if (r.state === 'answered' && r.receivedAt < before) {
+        this.requests.delete(msgid);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
   /** Checked first, then written: another holder's live hold on any code → those codes, nothing held. */
   async acquireHolds(codes: string[], holder: string, at: string, expiresAt: string): Promise<string[]> {
     const wanted = [...new Set(codes)];

@@ -75,6 +75,9 @@ export abstract class OutboxDelegation<U extends UploadStore, P extends ProxySto
   listProxyRequests(query: { state: ProxyRequestState; receivedBefore?: string }): Promise<ProxyRequest[]> {
     return this.proxy.listProxyRequests(query);
   }
+  deleteAnsweredProxyRequests(before: string): Promise<number> {
+    return this.proxy.deleteAnsweredProxyRequests(before);
+  }
   acquireHolds(codes: string[], holder: string, at: string, expiresAt: string): Promise<string[]> {
     return this.proxy.acquireHolds(codes, holder, at, expiresAt);
   }

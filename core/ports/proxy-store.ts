@@ -42,6 +42,11 @@ export interface ProxyStore {
   ): Promise<void>;
   listProxyRequests(query: { state: ProxyRequestState; receivedBefore?: string }): Promise<ProxyRequest[]>;
   /**
+   * Retention: forget answered requests received before `before` (their bodies with them); a msgid older than that
+   * is decided anew. In-flight requests are kept whatever their age. Returns how many were removed.
+   */
+  deleteAnsweredProxyRequests(before: string): Promise<number>;
+  /**
    * Hold packs for `holder` until `expiresAt`, all or none: returns the codes already held by another holder
    * (whose hold has not expired) and holds nothing then; an expired hold is taken over.
    */

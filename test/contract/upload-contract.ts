@@ -10,6 +10,7 @@ import type { BusinessRow } from '../../core/window/business-row.js';
 import { StoreConflict } from '../../core/ports/ledger-store.js';
 import { tracegateError } from './contract-assertions.js';
 import {
+  T0,
   T1,
   businessRow,
   completed,
@@ -532,6 +533,20 @@ export function uploadContract(ctx: UploadContractContext): void {
       expect(await store().saveProxyRequest(repeat)).to.deep.equal(first);
       expect(await store().getProxyRequest(first.msgid)).to.deep.equal(first);
       expect(await store().getProxyRequest('NOPE')).to.equal(undefined);
+    });
+
+    it('retention forgets answered requests received before a time, never ones in flight', async () => {
+      await store().saveProxyRequest(
+        proxyRequest('RET-OLD-ANSWERED', { state: 'answered', response: '{}', receivedAt: T0 })
+      );
+      await store().saveProxyRequest(proxyRequest('RET-OLD-INFLIGHT', { receivedAt: T0 }));
+      await store().saveProxyRequest(
+        proxyRequest('RET-NEW-ANSWERED', { state: 'answered', response: '{}', receivedAt: T1 })
+      );
+      expect(await store().deleteAnsweredProxyRequests(T1)).to.equal(1);
+      expect(await store().getProxyRequest('RET-OLD-ANSWERED')).to.equal(undefined);
+      expect(await store().getProxyRequest('RET-OLD-INFLIGHT')).to.not.equal(undefined);
+      expect(await store().getProxyRequest('RET-NEW-ANSWERED')).to.not.equal(undefined);
     });
 
     it('stores the answer, and lists requests in a state oldest first', async () => {

@@ -12,13 +12,12 @@ import { isTracegateError, refused, TracegateError } from '../errors.js';
 import { StoreConflict } from '../ports/ledger-store.js';
 import type { TransportFailure } from '../ports/insurance-upstream.js';
 import type { ProxyRequest } from '../ports/proxy-store.js';
-import { shanghaiDate } from '../shanghai-time.js';
 import type { BusinessRow } from '../window/business-row.js';
 import type { DispenseOrder, ReturnOrder, Session, SessionKind } from '../window/session.js';
 import type { WindowActor } from '../window/window-service.js';
 import { classifyReply } from './classify-reply.js';
 import { completeAndCheckRow } from './complete-row.js';
-import { acceptedEnvelope, buildRequest } from './envelope.js';
+import { acceptedEnvelope } from './envelope.js';
 import { parseInboundRequest, type InboundRequest } from './inbound-request.js';
 import { countMismatch, duplicateCodeInMessage } from './message-checks.js';
 import { orderKeysOf } from './order-keys.js';
@@ -32,7 +31,6 @@ import {
 } from './proxy-desk.js';
 import { dispenseOrderOfRows, returnOrdersOfRows } from './proxy-orders.js';
 import { resolveReturnTargets } from './return-targets.js';
-import { settlementInput, settlementVerdict } from './settlement-query.js';
 import { rowsOfInput, traceCodesOfRow } from './transactions.js';
 
 /** A decided 3505/3506 message: its open sessions and, per session, the HIS rows it will complete with. */
@@ -100,20 +98,6 @@ export class CheckedRequests {
       this.desk.record(req, inbound, null, 'replayed', 'answered', JSON.stringify(answer))
     );
     return { kind: 'envelope', body: answer, code: null };
-  }
-
-  /**
-   * Settle sync requests whose platform call never answered (or whose process stopped during it): ask the platform
-   * for their rows; all there → the sale stands; none there → it never happened; otherwise ask again later.
-   */
-  async settleInflight(): Promise<number> {
-    const before = new Date(this.deps.clock.now().getTime() - this.options.settleAfterMs).toISOString();
-    const inflight = await this.deps.proxy.listProxyRequests({ state: 'inflight', receivedBefore: before });
-    let settled = 0;
-    for (const request of inflight) {
-      settled += (await this.settle(request)) ? 1 : 0;
-    }
-    return settled;
   }
 
   private async decideSale(inbound: InboundRequest, rows: Record<string, unknown>[]): Promise<Decided> {
@@ -211,7 +195,7 @@ export class CheckedRequests {
     }
     if (verdict.errorClass === 'ambiguous') {
       // The platform says it has (some of) these rows already, or answered in no envelope: settle it by query.
-      return this.uncertain(`平台答复：${verdict.message}`);
+      return this.desk.uncertain(`平台答复：${verdict.message}`);
     }
     await this.cancel(decided, `医保平台拒绝：${verdict.message}`);
     await this.desk.answered(inbound.msgid, reply.raw.toString('utf8'));
@@ -224,7 +208,7 @@ export class CheckedRequests {
     failure: TransportFailure
   ): Promise<ProxyAnswer> {
     if (failure.errorClass === 'ambiguous') {
-      return this.uncertain(failure.message);
+      return this.desk.uncertain(failure.message);
     }
     await this.cancel(decided, failure.message);
     const answer = this.desk.envelopeOf(
@@ -232,17 +216,6 @@ export class CheckedRequests {
     );
     await this.desk.answered(inbound.msgid, JSON.stringify(answer.kind === 'envelope' ? answer.body : null));
     return answer;
-  }
-
-  /** The request stays in flight (packs held) until settled; the HIS is told not to resend under new keys. */
-  private uncertain(detail: string): ProxyAnswer {
-    return this.desk.envelopeOf(
-      new TracegateError(
-        'UPSTREAM_UNCERTAIN',
-        `医保平台未给出明确结果（${detail}），上传结果待核实；溯码网关将自动向平台核实，核实前这些追溯码不能再次上传`,
-        'unavailable'
-      )
-    );
   }
 
   private async queue(req: ProxyIncoming, inbound: InboundRequest, decided: Decided): Promise<ProxyAnswer> {
@@ -304,20 +277,14 @@ export class CheckedRequests {
     return true;
   }
 
-  private async settle(request: ProxyRequest): Promise<boolean> {
-    const today = shanghaiDate(this.deps.clock.now().toISOString());
+  /**
+   * A sync request the platform never answered (or whose process stopped during the call): ask the platform (3511)
+   * for its rows; all there → the sale stands; none there → it never happened; otherwise ask again later.
+   */
+  async settle(request: ProxyRequest): Promise<boolean> {
     const found: boolean[] = [];
     for (const bchno of request.businessKeys) {
-      const now = this.deps.clock.now();
-      const envelope = buildRequest({
-        infno: '3511',
-        msgid: this.deps.msgids.next(now),
-        input: settlementInput({ bchno, medListCodg: null, since: request.receivedAt }, today),
-        institution: this.options.institution,
-        operator: this.options.operator,
-        at: now.toISOString(),
-      });
-      const verdict = settlementVerdict((await this.deps.upstream.send(envelope)).outcome, bchno);
+      const verdict = await this.desk.queryPlatform('3511', bchno, request.receivedAt);
       if (verdict.kind === 'unknown') {
         return false;
       }

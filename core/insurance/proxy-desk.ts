@@ -13,7 +13,9 @@ import type { SessionStore } from '../ports/session-store.js';
 import type { UploadStore } from '../ports/upload-store.js';
 import type { WindowActor, WindowService } from '../window/window-service.js';
 import type { RowCompletion } from './complete-row.js';
-import { refusalEnvelope, type Institution, type Operator } from './envelope.js';
+import { buildRequest, refusalEnvelope, type Institution, type Operator } from './envelope.js';
+import { settlementInput, settlementVerdict, type SettlementVerdict } from './settlement-query.js';
+import { shanghaiDate } from '../shanghai-time.js';
 import type { InboundRequest } from './inbound-request.js';
 import type { MsgIdSource } from './msgid-source.js';
 
@@ -72,6 +74,31 @@ export class ProxyDesk {
       msgid,
       now.toISOString(),
       new Date(now.getTime() + this.options.holdMs).toISOString()
+    );
+  }
+
+  /** Ask the platform's record query (3508–3511) whether it holds the row `bchno`, written at `since` or later. */
+  async queryPlatform(queryInfno: string, bchno: string, since: string): Promise<SettlementVerdict> {
+    const now = this.deps.clock.now();
+    const envelope = buildRequest({
+      infno: queryInfno,
+      msgid: this.deps.msgids.next(now),
+      input: settlementInput({ bchno, medListCodg: null, since }, shanghaiDate(now.toISOString())),
+      institution: this.options.institution,
+      operator: this.options.operator,
+      at: now.toISOString(),
+    });
+    return settlementVerdict((await this.deps.upstream.send(envelope)).outcome, bchno);
+  }
+
+  /** The request stays in flight (packs held) until settled; the HIS is told not to resend under new keys. */
+  uncertain(detail: string): Extract<ProxyAnswer, { kind: 'envelope' }> {
+    return this.envelopeOf(
+      new TracegateError(
+        'UPSTREAM_UNCERTAIN',
+        `医保平台未给出明确结果（${detail}），上传结果待核实；溯码网关将自动向平台核实，核实前这些追溯码不能再次上传`,
+        'unavailable'
+      )
     );
   }
 

@@ -1,20 +1,24 @@
 /**
- * The proxy's followed path: 3501–3504, 3502 and 3507. What the ledger would do is checked first (an illegal step is
- * refused before the platform is asked), the request goes to the platform untouched, and only its acceptance moves
- * the ledger: 3502 by its change type, a 3507 of a known sale or return puts the packs back. Inventory counts and
- * purchases (no codes to check) are kept as delivered uploads, the record reconciliation reads. In both proxy modes
- * the platform's answer decides.
+ * The proxy's followed path: 3501–3504 and 3507. What the ledger would do is checked first (an illegal step is
+ * refused before the platform is asked), the request goes to the platform untouched with its packs held, and only
+ * its acceptance moves the ledger: 3502 by its change type, a 3507 of a known sale or return puts the packs back.
+ * Inventory counts and purchases (no codes to check) are kept as delivered uploads, the record reconciliation reads.
+ * No answer from the platform: in flight until its record query (3508–3511) settles it. In both proxy modes the
+ * platform's answer decides.
  */
 import { isTracegateError, refused, TracegateError } from '../errors.js';
 import type { LedgerStep } from '../ledger/ledger-service.js';
 import { StoreConflict } from '../ports/ledger-store.js';
-import type { AuditEntry, BusinessRow } from '../window/business-row.js';
+import type { BusinessRow } from '../window/business-row.js';
 import { classifyReply } from './classify-reply.js';
 import type { InboundRequest } from './inbound-request.js';
 import { orderKeysOf } from './order-keys.js';
 import { parseJson, type ProxyAnswer, type ProxyDeps, type ProxyDesk, type ProxyIncoming } from './proxy-desk.js';
 import { deletionSteps, stockChangeSteps } from './stock-change-steps.js';
-import { rowsOfInput, traceCodesOfRow, transactionOf } from './transactions.js';
+import { rowsOfInput, traceCodesOfRow, transactionOf, TRANSACTIONS } from './transactions.js';
+import { parseInboundRequest } from './inbound-request.js';
+import type { ProxyRequest } from '../ports/proxy-store.js';
+import type { RowInfno } from './row-fields.js';
 
 export class FollowedRequests {
   private readonly deps: ProxyDeps;
@@ -44,14 +48,16 @@ export class FollowedRequests {
         refused('CODE_HELD', `追溯码 ${held[0]} 正在另一笔医保上传中，请稍后再试`, { traceCode: held[0] })
       );
     }
-    await this.deps.proxy.saveProxyRequest(this.desk.record(req, inbound, null, 'sync', 'inflight', null));
+    const about = { sessionIds: [], businessKeys: rows.map((r) => String(r.fixmedins_bchno ?? '')) };
+    await this.deps.proxy.saveProxyRequest(this.desk.record(req, inbound, about, 'sync', 'inflight', null));
     const reply = await this.deps.upstream.relay(req);
     const verdict = reply.kind === 'reply' ? classifyReply(reply.status, parseJson(reply.raw)) : null;
+    if (reply.kind === 'failure' && reply.errorClass === 'ambiguous') {
+      // The platform may or may not have applied it: in flight, packs held, until a query settles it.
+      return this.desk.uncertain(reply.message);
+    }
     if (verdict?.kind === 'delivered') {
       await this.applyFollowed(infno, rows, steps, actor, inbound.msgid);
-    } else if (reply.kind === 'failure' && reply.errorClass === 'ambiguous') {
-      // The platform may or may not have applied it: the ledger stays as it was, and the pharmacy head sees why.
-      await this.deps.ledgerStore.appendAudit([this.uncertainAudit(inbound, reply.message)]);
     }
     if (reply.kind === 'reply') {
       await this.desk.answered(inbound.msgid, reply.raw.toString('utf8'));
@@ -60,6 +66,39 @@ export class FollowedRequests {
     const answer = this.desk.envelopeOf(new TracegateError(reply.code, reply.message, 'unavailable'));
     await this.desk.answered(inbound.msgid, JSON.stringify(answer.body));
     return answer;
+  }
+
+  /**
+   * A request the platform never answered: ask its record query for each row. A stock change, count or purchase took
+   * effect when its rows are there; a deletion when its rows are gone. All took effect → the ledger follows now;
+   * none → nothing happened; otherwise ask again later.
+   */
+  async settle(request: ProxyRequest): Promise<boolean> {
+    const inbound = parseInboundRequest(Buffer.from(request.request, 'utf8'));
+    const infno = transactionOf(inbound.infno)?.spec.infno ?? '';
+    const rows = rowsOfInput(inbound.infno, inbound.input);
+    const applied: boolean[] = [];
+    for (const row of rows) {
+      const query = recordQueryOf(infno, row);
+      const verdict = query
+        ? await this.desk.queryPlatform(query, String(row.fixmedins_bchno ?? ''), request.receivedAt)
+        : null;
+      if (!verdict || verdict.kind === 'unknown') {
+        return false;
+      }
+      applied.push(infno === '3507' ? verdict.kind === 'not_found' : verdict.kind === 'found');
+    }
+    if (applied.every(Boolean)) {
+      const actor = { actor: this.desk.actorOf(inbound).actor, location: '医保接口代理', ref: inbound.msgid };
+      await this.applyFollowed(infno, rows, await this.stepsOf(infno, rows), actor, inbound.msgid);
+      await this.desk.answered(request.msgid, null);
+      return true;
+    }
+    if (applied.some(Boolean)) {
+      return false;
+    }
+    await this.desk.answered(request.msgid, null);
+    return true;
   }
 
   /** The platform accepted: the ledger follows (prepared again, against the packs as they are now). */
@@ -160,20 +199,6 @@ export class FollowedRequests {
     }
     return steps;
   }
-
-  private uncertainAudit(inbound: InboundRequest, detail: string): AuditEntry {
-    return {
-      at: this.deps.clock.now().toISOString(),
-      actor: this.desk.actorOf(inbound).actor,
-      role: 'integration',
-      action: 'proxy_uncertain',
-      sessionId: null,
-      raw: null,
-      traceCode: null,
-      code: 'UPSTREAM_UNCERTAIN',
-      reason: `${inbound.infno}（报文 ${inbound.msgid}）医保平台结果未知（${detail}），台账未变更，请核对平台记录`,
-    };
-  }
 }
 
 /**
@@ -182,6 +207,15 @@ export class FollowedRequests {
  * checked path) keep the bare bchno, which a later 3506 names in medins_prod_sel_no. A deletion is keyed by its
  * message.
  */
+/** The query that finds a row: its own transaction's, or for a 3507 the one of the data type it deletes. */
+function recordQueryOf(infno: string, row: Record<string, unknown>): string | null {
+  if (infno !== '3507') {
+    return TRANSACTIONS[infno as RowInfno]?.queryInfno ?? null;
+  }
+  const deleted = Object.values(TRANSACTIONS).find((t) => t.dataType === String(row.inv_data_type ?? ''));
+  return deleted?.queryInfno ?? null;
+}
+
 function followedKey(infno: string, payload: Record<string, unknown>, msgid: string): string {
   const bchno = String(payload.fixmedins_bchno ?? '');
   return infno === '3507' ? `${bchno}:del:${msgid}` : `${bchno}#${transactionOf(infno)?.spec.dataType ?? '0'}`;

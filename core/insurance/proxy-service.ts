@@ -46,8 +46,19 @@ export class ProxyService {
     return CHECKED.has(infno) ? this.checked.handle(req, inbound, infno) : this.followed.handle(req, inbound, infno);
   }
 
-  /** Settle sync requests the platform never answered (see CheckedRequests.settleInflight). */
-  settleInflight(): Promise<number> {
-    return this.checked.settleInflight();
+  /**
+   * Settle requests the platform never answered (or whose process stopped during the call), older than
+   * `settleAfterMs`, by asking the platform's record queries; returns how many were settled.
+   */
+  async settleInflight(): Promise<number> {
+    const { deps, options } = this.desk;
+    const before = new Date(deps.clock.now().getTime() - options.settleAfterMs).toISOString();
+    let settled = 0;
+    for (const request of await deps.proxy.listProxyRequests({ state: 'inflight', receivedBefore: before })) {
+      const infno = transactionOf(request.infno)?.spec.infno ?? '';
+      const done = CHECKED.has(infno) ? await this.checked.settle(request) : await this.followed.settle(request);
+      settled += done ? 1 : 0;
+    }
+    return settled;
   }
 }

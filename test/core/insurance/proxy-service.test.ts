@@ -260,6 +260,32 @@ describe('the insurance proxy: stock changes (3502) and deletions (3507) follow 
     expect(await state(store, unit(2))).to.equal('in_stock');
   });
 
+  it('a stock change the platform did not answer stays in flight (pack held) until its 3509 query says it took effect', async () => {
+    const { store, w, platform, proxy } = await setup();
+    platform.script = () => failure('ambiguous');
+    const answer = envelopeOf(await proxy.handle(change('CHG-9', '105', [unit(5)])));
+    expect(answer.err_msg).to.contain('UPSTREAM_UNCERTAIN');
+    expect(await state(store, unit(5))).to.equal('in_stock');
+    expect(envelopeOf(await proxy.handle(sale('HIS-9', [unit(5)]))).err_msg).to.contain('CODE_HELD');
+    platform.script = (e) => (e.infno === '3509' ? queryAnswer(['CHG-9']) : accept(e));
+    w.clock.current = new Date(w.clock.current.getTime() + 1000);
+    expect(await proxy.settleInflight()).to.equal(1);
+    expect(await state(store, unit(5))).to.equal('scrapped');
+    expect(platform.infnos().slice(-1)).to.deep.equal(['3509']);
+  });
+
+  it('a deletion the platform did not answer is settled by 3511: the sale gone → its packs back in stock', async () => {
+    const { store, w, platform, proxy } = await setup();
+    await proxy.handle(sale('HIS-7', [unit(3)]));
+    platform.script = () => failure('ambiguous');
+    await proxy.handle(request('3507', { data: { fixmedins_bchno: 'HIS-7', inv_data_type: '4' } }));
+    expect(await state(store, unit(3))).to.equal('dispensed');
+    platform.script = (e) => (e.infno === '3511' ? queryAnswer([]) : accept(e));
+    w.clock.current = new Date(w.clock.current.getTime() + 1000);
+    expect(await proxy.settleInflight()).to.equal(1);
+    expect(await state(store, unit(3))).to.equal('in_stock');
+  });
+
   it('a 3503 purchase (no codes) is relayed and kept as delivered, keyed with its data type beside a sale of the same bchno', async () => {
     const { store, platform, proxy } = await setup();
     await proxy.handle(sale('SAME-1', [unit(4)]));

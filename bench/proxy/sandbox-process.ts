@@ -5,7 +5,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { readCpuSeconds, readRssKb } from '../scan/server-process.js';
+import { watchProcess } from '../scan/server-process.js';
 
 export interface SandboxProcess {
   /** http://127.0.0.1:port of the platform listener. */
@@ -81,34 +81,13 @@ export async function startSandboxProcess(cli: string): Promise<SandboxProcess> 
     });
   });
 
-  let peakKb = readRssKb(pid);
-  const sampler = setInterval(() => {
-    peakKb = Math.max(peakKb, readRssKb(pid));
-  }, 100);
   return {
     url,
     adminUrl,
-    pid,
-    peakRssMb: () => Math.max(peakKb, readRssKb(pid)) / 1024,
-    resetPeak: () => {
-      peakKb = readRssKb(pid);
-    },
-    cpuSeconds: () => readCpuSeconds(pid),
+    ...watchProcess(child, exited, 'sandbox', () => stderr),
     async stats() {
       const res = await fetch(`${adminUrl}/sandbox/stats`);
       return (await res.json()) as SandboxCounts;
-    },
-    async stop() {
-      clearInterval(sampler);
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(killer);
-      }
-      if (stderr.trim()) {
-        process.stderr.write(`sandbox stderr (last lines):\n${stderr.split('\n').slice(-20).join('\n')}\n`);
-      }
     },
   };
 }

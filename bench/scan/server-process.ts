@@ -138,12 +138,25 @@ export async function startServer(
     });
   });
 
+  return { url, ...watchProcess(child, exited, 'server', () => stderr) };
+}
+
+/**
+ * What the benchmarks read off a process of their own: its peak and current RSS (sampled every 100 ms), its CPU
+ * time, and a stop that sends SIGTERM (SIGKILL after 10 s) and prints the tail of its stderr.
+ */
+export function watchProcess(
+  child: ChildProcess,
+  exited: Promise<number | null>,
+  name: string,
+  stderr: () => string
+): Omit<ServerProcess, 'url'> {
+  const pid = child.pid as number;
   let peakKb = readRssKb(pid);
   const sampler = setInterval(() => {
     peakKb = Math.max(peakKb, readRssKb(pid));
   }, 100);
   return {
-    url,
     pid,
     peakRssMb: () => Math.max(peakKb, readRssKb(pid)) / 1024,
     resetPeak: () => {
@@ -159,8 +172,9 @@ export async function startServer(
         await exited;
         clearTimeout(killer);
       }
-      if (stderr.trim()) {
-        process.stderr.write(`server stderr (last lines):\n${stderr.split('\n').slice(-20).join('\n')}\n`);
+      const tail = stderr().trim();
+      if (tail) {
+        process.stderr.write(`${name} stderr (last lines):\n${tail.split('\n').slice(-20).join('\n')}\n`);
       }
     },
   };

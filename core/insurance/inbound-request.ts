@@ -40,11 +40,6 @@ export function parseInboundRequest(body: Buffer): InboundRequest {
   };
 }
 
-/** The infno alone, for the pass-through decision (null when there is none to read). */
-export function infnoOf(envelope: Record<string, unknown>): string | null {
-  return typeof envelope.infno === 'string' ? envelope.infno.trim() : null;
-}
-
 function requiredText(envelope: Record<string, unknown>, field: string, max: number): string {
   const value = envelope[field];
   if (typeof value !== 'string' || value.trim() === '') {

@@ -7,6 +7,7 @@
  * predecessor died in cannot repeat that predecessor's msgids.
  */
 import { invalid } from '../errors.js';
+import { platformSecondStamp } from './platform-time.js';
 
 const CODE_LENGTH = 12;
 
@@ -46,7 +47,7 @@ export class MsgIdSource {
       this.second++;
       this.seq = 1;
     }
-    const stamp = new Date(this.second * 1000 + 8 * 3600_000).toISOString().replace(/\D/g, '').slice(0, 14);
+    const stamp = platformSecondStamp(this.second * 1000);
     const seq =
       this.instanceDigit === null
         ? String(this.seq).padStart(4, '0')

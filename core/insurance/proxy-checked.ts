@@ -17,7 +17,7 @@ import type { DispenseOrder, ReturnOrder, Session, SessionKind } from '../window
 import type { WindowActor } from '../window/window-service.js';
 import { classifyReply } from './classify-reply.js';
 import { completeAndCheckRow } from './complete-row.js';
-import { acceptedEnvelope } from './envelope.js';
+import { acceptedEnvelope } from './response-envelope.js';
 import { parseInboundRequest, type InboundRequest } from './inbound-request.js';
 import { countMismatch, duplicateCodeInMessage } from './message-checks.js';
 import { orderKeysOf } from './order-keys.js';

@@ -13,7 +13,8 @@ import type { SessionStore } from '../ports/session-store.js';
 import type { UploadStore } from '../ports/upload-store.js';
 import type { WindowActor, WindowService } from '../window/window-service.js';
 import type { RowCompletion } from './complete-row.js';
-import { buildRequest, refusalEnvelope, type Institution, type Operator } from './envelope.js';
+import { buildRequest, type Institution, type Operator } from './envelope.js';
+import { refusalEnvelope, type PlatformResponse } from './response-envelope.js';
 import { settlementInput, settlementVerdict, type SettlementVerdict } from './settlement-query.js';
 import { shanghaiDate } from '../shanghai-time.js';
 import type { InboundRequest } from './inbound-request.js';
@@ -44,7 +45,7 @@ export interface ProxyIncoming {
 /** What to answer the HIS: the platform's reply as it came, or an envelope of tracegate's own. */
 export type ProxyAnswer =
   | { kind: 'upstream'; reply: UpstreamReply }
-  | { kind: 'envelope'; body: Record<string, unknown>; code: string | null }
+  | { kind: 'envelope'; body: PlatformResponse; code: string | null }
   | { kind: 'stored'; text: string };
 
 export interface ProxyDeps {

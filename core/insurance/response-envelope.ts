@@ -1,7 +1,8 @@
 /**
  * The platform's response envelope as the platform writes it (insurance-interface.md §1.3): infcode as a JSON
  * number, both times in hospital time, err_msg only on failure (≤ 200 characters), and the signature/encryption
- * fields present but null. Used by the sandbox; parseResponse in envelope.ts reads it back.
+ * fields present but null. The sandbox answers with it, and so does tracegate when it answers the HIS itself (a
+ * refusal, a store-and-forward acceptance); parseResponse in envelope.ts reads it back.
  */
 import { ERR_MSG_MAX } from './envelope.js';
 import { platformStamp } from './platform-time.js';
@@ -12,7 +13,7 @@ export interface PlatformResponse {
   refmsg_time: string;
   respond_time: string;
   err_msg: string | null;
-  warn_msg: null;
+  warn_msg: string | null;
   output: Record<string, unknown> | null;
   cainfo: null;
   signtype: null;
@@ -27,6 +28,7 @@ export function platformResponse(args: {
   infRefmsgid: string;
   receivedMs: number;
   respondedMs: number;
+  warnMsg?: string | null;
 }): PlatformResponse {
   const { outcome } = args;
   return {
@@ -35,10 +37,34 @@ export function platformResponse(args: {
     refmsg_time: platformStamp(args.receivedMs),
     respond_time: platformStamp(args.respondedMs),
     err_msg: outcome.ok ? null : [...outcome.errMsg].slice(0, ERR_MSG_MAX).join(''),
-    warn_msg: null,
+    warn_msg: args.warnMsg ?? null,
     output: outcome.ok ? outcome.output : null,
     cainfo: null,
     signtype: null,
     enctype: null,
   };
+}
+
+/**
+ * A refusal in the platform's own shape (HTTP 200, infcode -1), so the HIS screen that shows platform errors shows
+ * tracegate's reason the same way.
+ */
+export function refusalEnvelope(errMsg: string, refmsgid: string, at: string): PlatformResponse {
+  const ms = Date.parse(at);
+  return platformResponse({ outcome: { ok: false, errMsg }, infRefmsgid: refmsgid, receivedMs: ms, respondedMs: ms });
+}
+
+/**
+ * A success tracegate gives itself (store-and-forward: the rows are stored and queued); the two-level result says
+ * success, and warn_msg says the platform has not seen them yet.
+ */
+export function acceptedEnvelope(refmsgid: string, at: string, warnMsg: string): PlatformResponse {
+  const ms = Date.parse(at);
+  return platformResponse({
+    outcome: { ok: true, output: { result: { retRslt: '1', msgRslt: warnMsg } } },
+    infRefmsgid: refmsgid,
+    receivedMs: ms,
+    respondedMs: ms,
+    warnMsg,
+  });
 }

@@ -9,8 +9,6 @@ export interface RetryPolicy {
   maxAttempts: number;
 }
 
-export const defaultRetryPolicy: RetryPolicy = { baseMs: 1000, maxMs: 300_000, maxAttempts: 50 };
-
 /** Delay before attempt `attempts + 1`; `random` in [0, 1) (injected so tests are exact). */
 export function retryDelayMs(attempts: number, policy: RetryPolicy, random: () => number): number {
   const exp = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, attempts - 1));

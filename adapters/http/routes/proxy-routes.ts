@@ -6,7 +6,7 @@
 import express from 'express';
 import type { Request, RequestHandler, Response } from 'express';
 import type { ProxyAnswer, ProxyService } from '../../../core/insurance/proxy-service.js';
-import { refusalEnvelope } from '../../../core/insurance/envelope.js';
+import { refusalEnvelope } from '../../../core/insurance/response-envelope.js';
 import type { Logger } from '../../../plugin/logger.js';
 import { sourceAllowlist } from '../source-allowlist.js';
 

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { TracegateError } from '../../../core/errors.js';
-import { buildRequest, parseResponse, refusalEnvelope } from '../../../core/insurance/envelope.js';
+import { buildRequest, parseResponse } from '../../../core/insurance/envelope.js';
+import { refusalEnvelope } from '../../../core/insurance/response-envelope.js';
 import { MsgIdSource } from '../../../core/insurance/msgid-source.js';
 
 const institution = {

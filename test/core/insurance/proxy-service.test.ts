@@ -73,7 +73,8 @@ function envelopeOf(answer: ProxyAnswer): Record<string, unknown> {
     case 'upstream':
       return JSON.parse(answer.reply.raw.toString('utf8')) as Record<string, unknown>;
     case 'envelope':
-      return answer.body;
+      // As the HIS receives it: the JSON text of the envelope.
+      return JSON.parse(JSON.stringify(answer.body)) as Record<string, unknown>;
     case 'stored':
       return JSON.parse(answer.text) as Record<string, unknown>;
     default:

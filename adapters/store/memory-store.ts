@@ -24,6 +24,7 @@ import {
   type StoredCodeOwner,
 } from './catalog-rules.js';
 import { assertChangeShape, duplicatesIn } from './ledger-rules.js';
+import { MemoryInbound } from './memory-inbound.js';
 import { MemoryProxy } from './memory-proxy.js';
 import { OutboxDelegation } from './outbox-delegation.js';
 import { MemoryUploads } from './memory-uploads.js';
@@ -42,7 +43,7 @@ const copy = <T>(value: T): T => structuredClone(value);
 /** What a JSON text column gives back: undefined properties dropped, nothing but plain data. */
 const jsonCopy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
-export class MemoryStore extends OutboxDelegation<MemoryUploads, MemoryProxy> implements Store {
+export class MemoryStore extends OutboxDelegation<MemoryUploads, MemoryProxy, MemoryInbound> implements Store {
   private drugs = new Map<string, Drug>();
   private prefixes = new Map<string, CodeEntry>();
   private gtins = new Map<string, CodeEntry>();
@@ -54,7 +55,7 @@ export class MemoryStore extends OutboxDelegation<MemoryUploads, MemoryProxy> im
   private sessions = new Map<string, Session>();
 
   constructor() {
-    super(new MemoryUploads(), new MemoryProxy());
+    super(new MemoryUploads(), new MemoryProxy(), new MemoryInbound());
   }
   private audit: AuditEntry[] = [];
 
@@ -288,6 +289,7 @@ export class MemoryStore extends OutboxDelegation<MemoryUploads, MemoryProxy> im
     this.audit = [];
     this.uploads.clear();
     this.proxy.clear();
+    this.inbound.clear();
   }
 
   async close(): Promise<void> {}

@@ -1,16 +1,21 @@
 /**
- * The upload outbox and proxy records of a Store, handed to the parts that implement them: KnexStore and MemoryStore
+ * The upload outbox, proxy records and HIS channels' inbound messages of a Store, handed to the parts that implement them: KnexStore and MemoryStore
  * differ in those parts, not in how the Store port reaches them.
  */
 import type { Upload, UploadAttempt, UploadFilter, UploadState } from '../../core/insurance/upload.js';
+import type { InboundMessage, InboundQuery } from '../../core/channels/inbound-message.js';
+import type { InboundDecision, InboundStore } from '../../core/ports/inbound-store.js';
 import type { ProxyRequest, ProxyRequestState, ProxyStore } from '../../core/ports/proxy-store.js';
 import type { ClaimRequest, UploadStore, UploadUpdate } from '../../core/ports/upload-store.js';
 import type { BusinessRow } from '../../core/window/business-row.js';
 
-export abstract class OutboxDelegation<U extends UploadStore, P extends ProxyStore> implements UploadStore, ProxyStore {
+export abstract class OutboxDelegation<U extends UploadStore, P extends ProxyStore, I extends InboundStore>
+  implements UploadStore, ProxyStore, InboundStore
+{
   protected constructor(
     protected readonly uploads: U,
-    protected readonly proxy: P
+    protected readonly proxy: P,
+    protected readonly inbound: I
   ) {}
 
   // ---- UploadStore ----
@@ -83,5 +88,28 @@ export abstract class OutboxDelegation<U extends UploadStore, P extends ProxySto
   }
   releaseHolds(holder: string): Promise<void> {
     return this.proxy.releaseHolds(holder);
+  }
+
+  // ---- InboundStore ----
+  insertInbound(message: InboundMessage): Promise<{ message: InboundMessage; inserted: boolean }> {
+    return this.inbound.insertInbound(message);
+  }
+  getInbound(id: string): Promise<InboundMessage | undefined> {
+    return this.inbound.getInbound(id);
+  }
+  findInbound(channel: string, sourceKey: string): Promise<InboundMessage | undefined> {
+    return this.inbound.findInbound(channel, sourceKey);
+  }
+  decideInbound(id: string, decision: InboundDecision, at: string): Promise<InboundMessage> {
+    return this.inbound.decideInbound(id, decision, at);
+  }
+  listInbound(query: InboundQuery): Promise<InboundMessage[]> {
+    return this.inbound.listInbound(query);
+  }
+  getChannelMark(channel: string): Promise<string | null> {
+    return this.inbound.getChannelMark(channel);
+  }
+  setChannelMark(channel: string, mark: string, at: string): Promise<void> {
+    return this.inbound.setChannelMark(channel, mark, at);
   }
 }

@@ -131,27 +131,18 @@ export class CheckedRequests {
     rows: Record<string, unknown>[]
   ): Promise<void> {
     const kind = decided.kind === 'dispense' ? 'dispense' : 'return';
-    const { session, outcomes } = await this.deps.window.openWithScans(
+    const { session, refusal } = await this.deps.window.decideMessage(
       kind,
       order,
       rows.flatMap(traceCodesOfRow),
-      decided.who
+      decided.who,
+      { cancelReason: '医保上传被拒绝' }
     );
-    try {
-      const refusedScan = outcomes.find((o) => o.result === 'rejected');
-      if (refusedScan?.problem) {
-        throw refused(refusedScan.problem.code, refusedScan.problem.message, { traceCode: refusedScan.traceCode });
-      }
-      decided.parts.push({ session, rows });
-      const summary = outcomes.at(-1)?.summary ?? (await this.deps.window.get(session.id)).summary;
-      if (!summary.complete) {
-        const first = summary.problems[0];
-        throw refused(first?.code ?? 'SESSION_INCOMPLETE', summary.problems.map((p) => p.message).join('；'));
-      }
-    } catch (e) {
+    if (refusal) {
       await this.cancel(decided, '医保上传被拒绝');
-      throw e;
+      throw refusal;
     }
+    decided.parts.push({ session, rows });
   }
 
   /** Message-level rules first: a code twice in the message, codes not matching a row's count. */

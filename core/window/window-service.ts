@@ -159,14 +159,16 @@ export class WindowService {
     kind: 'dispense' | 'return',
     order: DispenseOrder | ReturnOrder,
     raws: string[],
-    who: WindowActor
+    who: WindowActor,
+    options: { sessionId?: string } = {}
   ): Promise<{ session: Session; outcomes: ScanOutcome[] }> {
     const drugOf = await this.drugOf();
     const plan =
       kind === 'dispense'
         ? planDispense(order as DispenseOrder, drugOf)
         : planReturn(order as ReturnOrder, await this.originalsOf(order as ReturnOrder), drugOf);
-    const fresh = this.newSession(kind, order, plan, who);
+    const opened = this.newSession(kind, order, plan, who);
+    const fresh = options.sessionId ? { ...opened, id: options.sessionId } : opened;
     const { session, decided } = await this.decideAll(fresh, raws, who);
     const refusals = decided.filter((d) => d.decision.result === 'rejected');
     const stored: Session = refusals.length > 0 ? { ...session, state: 'cancelled' } : session;
@@ -177,6 +179,34 @@ export class WindowService {
     }
     const summary = sessionSummary(stored, this.policy);
     return { session: stored, outcomes: decided.map(({ decision }) => outcomeOf(stored.id, decision, summary)) };
+  }
+
+  /**
+   * A whole message (an order and all its codes) decided as one: the first refused scan or a line left short
+   * refuses it, and the session is then left cancelled. The proxy, HL7, FHIR and HIS-database channels use this.
+   */
+  async decideMessage(
+    kind: 'dispense' | 'return',
+    order: DispenseOrder | ReturnOrder,
+    raws: string[],
+    who: WindowActor,
+    options: { sessionId?: string; cancelReason: string }
+  ): Promise<{ session: Session; refusal: TracegateError | null }> {
+    const { session, outcomes } = await this.openWithScans(kind, order, raws, who, options);
+    const refusedScan = outcomes.find((o) => o.result === 'rejected');
+    if (refusedScan?.problem) {
+      const { code, message } = refusedScan.problem;
+      return { session, refusal: refused(code, message, { traceCode: refusedScan.traceCode }) };
+    }
+    const summary = outcomes.at(-1)?.summary ?? sessionSummary(session, this.policy);
+    if (summary.complete) {
+      return { session, refusal: null };
+    }
+    const first = summary.problems[0];
+    const refusal = refused(first?.code ?? 'SESSION_INCOMPLETE', summary.problems.map((p) => p.message).join('；'), {
+      problems: summary.problems,
+    });
+    return { session: await this.cancel(session.id, who, options.cancelReason), refusal };
   }
 
   /** Each scan decided against the session as the scans before it left it (nothing written). */

@@ -6,6 +6,7 @@
  *   VARCHAR2(n) counts bytes by default and a Chinese character is three bytes in AL32UTF8.
  * - `json` columns hold JSON text (the dialects' native JSON types differ too much to be worth it); `longText`
  *   is the same type for free text of no useful bound (a raw scan, an audit reason).
+ * - `bytes` columns hold bytes as received, never decoded (a HIS message in an unknown or wrong charset).
  * - `serial` is a surrogate key the database numbers (64-bit); the caller names its primary key. Oracle 11.2
  *   has no identity columns, so there it needs the sequence and trigger of `oracleSerialSql`.
  */
@@ -17,6 +18,8 @@ export interface Columns {
   text(t: Knex.TableBuilder, name: string, length: number): Knex.ColumnBuilder;
   json(t: Knex.TableBuilder, name: string): Knex.ColumnBuilder;
   longText(t: Knex.TableBuilder, name: string): Knex.ColumnBuilder;
+  /** Bytes as received (a raw HL7 or FHIR message: several MB at most, no useful bound). */
+  bytes(t: Knex.TableBuilder, name: string): Knex.ColumnBuilder;
   /** Database-numbered 64-bit key; declare `t.primary([name], '…_pk')` beside it. */
   serial(t: Knex.TableBuilder, name: string): Knex.ColumnBuilder;
   /** 0/1 flag: smallint everywhere, so every driver returns a number (no boolean/bit/tinyint(1) zoo). */
@@ -52,6 +55,11 @@ export function columnsFor(dialect: StoreDialect): Columns {
     },
     longText(t, name) {
       return dialect === 'mysql' ? t.text(name, 'mediumtext') : t.text(name);
+    },
+    bytes(t, name) {
+      // knex's binary() is blob (SQLite, Oracle), bytea (PostgreSQL), varbinary(max) (SQL Server), but a 64 KB
+      // BLOB on MySQL: LONGBLOB there, so a multi-MB message never depends on the type's limit.
+      return dialect === 'mysql' ? t.specificType(name, 'longblob') : t.binary(name);
     },
     serial(t, name) {
       // Not knex's increments(): it cannot name the primary key on every dialect (SQLite gets a second, inline

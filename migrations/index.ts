@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
 import * as foundation from './0001-foundation.js';
 import * as windowSessions from './0002-window-sessions.js';
 import * as uploadOutbox from './0003-upload-outbox.js';
+import * as hisChannels from './0004-his-channels.js';
 
 export interface NamedMigration {
   name: string;
@@ -26,6 +27,7 @@ export const migrations: readonly NamedMigration[] = [
   { name: '0001-foundation', migration: forwardOnly('0001-foundation', foundation.up) },
   { name: '0002-window-sessions', migration: forwardOnly('0002-window-sessions', windowSessions.up) },
   { name: '0003-upload-outbox', migration: forwardOnly('0003-upload-outbox', uploadOutbox.up) },
+  { name: '0004-his-channels', migration: forwardOnly('0004-his-channels', hisChannels.up) },
 ];
 
 /** Where knex records applied migrations (≤ 30 characters including the `_lock` table, for Oracle). */

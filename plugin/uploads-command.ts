@@ -8,6 +8,7 @@ import {
   type Upload,
   type UploadFilter,
 } from '../core/insurance/upload.js';
+import { cliActor, formatTable } from './cli-table.js';
 import type { Tracegate } from './tracegate.js';
 
 type Run = <A extends unknown[]>(fn: (tg: Tracegate, ...args: A) => Promise<void>) => (...args: A) => Promise<void>;
@@ -45,7 +46,7 @@ export function registerUploadsCommand(program: Command, run: Run): void {
           return;
         }
         console.log(formatCounts(overview.counts, overview.oldestUndelivered));
-        console.log(formatTable(list));
+        console.log(formatUploads(list));
       })
     );
   uploads
@@ -122,16 +123,12 @@ function idOf(text: string): number {
   return n;
 }
 
-function cliActor(): string {
-  return `cli:${process.env.USER ?? 'unknown'}`;
-}
-
 function formatCounts(counts: Record<string, number>, oldest: string | null): string {
   const parts = Object.entries(counts).map(([state, n]) => `${state} ${n}`);
   return `${parts.join(' · ')}${oldest ? ` · oldest undelivered ${oldest}` : ''}`;
 }
 
-function formatTable(list: Upload[]): string {
+function formatUploads(list: Upload[]): string {
   const rows = list.map((u) => [
     String(u.id),
     u.infno,
@@ -142,19 +139,8 @@ function formatTable(list: Upload[]): string {
     u.deliveredAt ?? u.nextAttemptAt ?? '',
     (u.lastError ?? '').slice(0, 60),
   ]);
-  const header = ['id', 'infno', 'fixmedins_bchno', 'source', 'state', 'tries', 'delivered/next', 'last error'];
-  const widths = header.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))));
-  const line = (cells: string[]): string => cells.map((c, i) => c + ' '.repeat((widths[i] ?? 0) - width(c))).join('  ');
-  return [line(header), ...rows.map(line)].join('\n');
-}
-
-/** Display width: CJK characters take two columns in a terminal. */
-function width(text: string): number {
-  let w = 0;
-  for (const ch of text) {
-    w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch)
-      ? 2
-      : 1;
-  }
-  return w;
+  return formatTable(
+    ['id', 'infno', 'fixmedins_bchno', 'source', 'state', 'tries', 'delivered/next', 'last error'],
+    rows
+  );
 }

@@ -1,7 +1,7 @@
 /**
  * KnexStore: the Store port on SQLite, PostgreSQL, MySQL-family, SQL Server and Oracle through knex.
  * The work is split by concern (knex-ledger, knex-catalog, knex-relations, knex-sessions, knex-uploads,
- * knex-proxy); this class wires them to one connection pool and adds lifecycle (open, migrate, ping, close).
+ * knex-proxy, knex-inbound); this class wires them to one connection pool and adds lifecycle (open, migrate, ping, close).
  */
 import knexFactory, { type Knex } from 'knex';
 import type { Drug, DrugDraft, DrugVersion } from '../../core/catalog/drug.js';
@@ -13,6 +13,7 @@ import type { Store } from '../../core/ports/store.js';
 import type { AuditEntry, BusinessRow } from '../../core/window/business-row.js';
 import type { Session } from '../../core/window/session.js';
 import { KnexCatalog, type SaveDrugsChange } from './knex-catalog.js';
+import { KnexInbound } from './knex-inbound.js';
 import { storeDialectOf, toKnexConfig, type StoreConfig, type StoreDialect } from './knex-config.js';
 import { KnexLedger } from './knex-ledger.js';
 import { migrateLatest, migrationStatus } from './knex-migrations.js';
@@ -25,6 +26,8 @@ import { TABLES } from './tables.js';
 
 /** Children before parents, so foreign keys never block the delete. */
 const DELETE_ORDER = [
+  TABLES.inboundMessages,
+  TABLES.channelMarks,
   TABLES.uploadAttempts,
   TABLES.uploadKeys,
   TABLES.proxyRequests,
@@ -41,7 +44,7 @@ const DELETE_ORDER = [
   TABLES.packs,
 ] as const;
 
-export class KnexStore extends OutboxDelegation<KnexUploads, KnexProxy> implements Store {
+export class KnexStore extends OutboxDelegation<KnexUploads, KnexProxy, KnexInbound> implements Store {
   readonly dialect: StoreDialect;
   private readonly ledger: KnexLedger;
   private readonly catalog: KnexCatalog;
@@ -49,7 +52,11 @@ export class KnexStore extends OutboxDelegation<KnexUploads, KnexProxy> implemen
   private readonly sessions: KnexSessions;
 
   private constructor(readonly knex: Knex) {
-    super(new KnexUploads(knex, storeDialectOf(knex)), new KnexProxy(knex, storeDialectOf(knex)));
+    super(
+      new KnexUploads(knex, storeDialectOf(knex)),
+      new KnexProxy(knex, storeDialectOf(knex)),
+      new KnexInbound(knex, storeDialectOf(knex))
+    );
     this.dialect = storeDialectOf(knex);
     this.ledger = new KnexLedger(knex, this.dialect);
     this.catalog = new KnexCatalog(knex, this.dialect);

@@ -17,6 +17,8 @@ export const TABLES = {
   uploadAttempts: 'tg_upload_attempts',
   proxyRequests: 'tg_proxy_requests',
   packHolds: 'tg_pack_holds',
+  inboundMessages: 'tg_inbound_msgs',
+  channelMarks: 'tg_channel_marks',
 } as const;
 
 export interface ColumnSpec {
@@ -190,6 +192,24 @@ export const PACK_HOLD_COLUMNS: readonly ColumnSpec[] = [
   text('holder'),
   text('held_at'),
   text('expires_at'),
+];
+
+/** Everything an inbound message is written and read with (`raw` is bytes, so these rows go through knex's insert). */
+export const INBOUND_COLUMNS: readonly string[] = [
+  'id',
+  'channel',
+  'source_key',
+  'kind',
+  'received_at',
+  'raw',
+  'state',
+  'code',
+  'message',
+  'session_id',
+  'reply',
+  'original_id',
+  'reference',
+  'updated_at',
 ];
 
 /** `id` is numbered by the database (and orders the trail). */

@@ -15,6 +15,8 @@ export interface InboundChannel {
   read(raw: Uint8Array): ReadResult;
   /** The answer the sender gets for a decided message (stored with it and replayed for a repeated key). */
   replyOf(message: InboundMessage): string | null;
+  /** The stored bytes as text for people (decoded with the channel's charset), for the message browser. */
+  text?(raw: Uint8Array): string;
   /** After every decision, re-drives included: e.g. write the result back into the HIS's table. */
   afterDecision?(message: InboundMessage): Promise<void>;
 }

@@ -20,3 +20,24 @@ export function referenceOf(event: HisEvent): string | null {
       return event satisfies never;
   }
 }
+
+/** The store indexes at most this many characters of a sender's key (older MySQL row formats). */
+export const SOURCE_KEY_MAX = 191;
+
+/** A key longer than the store indexes keeps its head and gets a hash of the whole, so distinct keys stay distinct. */
+export function boundedKey(key: string): string {
+  if (key.length <= SOURCE_KEY_MAX) {
+    return key;
+  }
+  return `${key.slice(0, SOURCE_KEY_MAX - 17)}#${fnv1a64(key)}`;
+}
+
+/** FNV-1a, 64 bits, as 16 hex digits: not a security hash, a spreader for over-long keys. */
+function fnv1a64(text: string): string {
+  let hash = 0xcbf29ce484222325n;
+  for (const byte of new TextEncoder().encode(text)) {
+    hash ^= BigInt(byte);
+    hash = (hash * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return hash.toString(16).padStart(16, '0');
+}

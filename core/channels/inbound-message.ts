@@ -52,3 +52,9 @@ export interface InboundQuery {
   /** Paging: ids after this one, in id order. */
   afterId?: string;
 }
+
+/** A message without its bytes (lists stay small); `rawBytes` says how big it was. */
+export function inboundSummary(m: InboundMessage): Omit<InboundMessage, 'raw'> & { rawBytes: number } {
+  const { raw, ...rest } = m;
+  return { ...rest, rawBytes: raw.byteLength };
+}

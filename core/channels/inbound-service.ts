@@ -13,7 +13,7 @@ import { applyHisEvent } from './apply-his-event.js';
 import type { HisEvent } from './his-event.js';
 import type { InboundChannel } from './inbound-channel.js';
 import type { InboundMessage, InboundQuery } from './inbound-message.js';
-import { referenceOf, sessionIdFor } from './inbound-keys.js';
+import { boundedKey, referenceOf, sessionIdFor } from './inbound-keys.js';
 
 export interface ReceiveResult {
   message: InboundMessage;
@@ -49,8 +49,9 @@ export class InboundService {
    * Store, decide, answer. A store failure throws (nothing was acknowledged: the sender retries, and the stored
    * message, if any, is finished then or by `recover`).
    */
-  async receive(channelName: string, sourceKey: string, raw: Uint8Array): Promise<ReceiveResult> {
+  async receive(channelName: string, senderKey: string, raw: Uint8Array): Promise<ReceiveResult> {
     const channel = this.channel(channelName);
+    const sourceKey = boundedKey(senderKey);
     const found = await this.store.findInbound(channelName, sourceKey);
     if (found && found.state !== 'received') {
       return { message: found, replayed: true };
@@ -81,6 +82,12 @@ export class InboundService {
       throw notFound('INBOUND_NOT_FOUND', `消息 ${id} 不存在`, { id });
     }
     return message;
+  }
+
+  /** The stored bytes as the channel reads them (UTF-8 when the channel is no longer configured). */
+  textOf(message: InboundMessage): string {
+    const channel = this.channels.get(message.channel);
+    return channel?.text ? channel.text(message.raw) : new TextDecoder().decode(message.raw);
   }
 
   list(query: InboundQuery): Promise<InboundMessage[]> {

@@ -26,6 +26,7 @@ import {
   returnSession,
   traceCode,
 } from './store-fixtures.js';
+import { inboundContract } from './inbound-contract.js';
 import { uploadContract } from './upload-contract.js';
 
 export interface StoreContractOptions {
@@ -936,6 +937,7 @@ export function storeContract(
     });
 
     uploadContract({ store: () => store, withTwoHandles });
+    inboundContract({ store: () => store, withTwoHandles });
 
     describe('store', () => {
       it('truncateAll removes every drug, relation, pack, event, session, business row and audit entry', async () => {

@@ -7,6 +7,7 @@ import knexFactory, { type Knex } from 'knex';
 import { batchLimits } from '../../../adapters/store/batching.js';
 import { bulkInsertStatements } from '../../../adapters/store/bulk-insert.js';
 import { knexClientOf, StoreDialects, type StoreDialect } from '../../../adapters/store/knex-config.js';
+import { insertInboundQuery, listInboundQuery } from '../../../adapters/store/knex-inbound.js';
 import { guardedPackUpdate } from '../../../adapters/store/knex-ledger.js';
 import { guardedSessionUpdate } from '../../../adapters/store/knex-sessions.js';
 import {
@@ -41,6 +42,7 @@ import {
 import { foundationSchema } from '../../../migrations/0001-foundation.js';
 import { windowSessionsSchema } from '../../../migrations/0002-window-sessions.js';
 import { uploadOutboxSchema } from '../../../migrations/0003-upload-outbox.js';
+import { dropHisChannelsSchema, hisChannelsSchema } from '../../../migrations/0004-his-channels.js';
 import { MIGRATION_TABLE, migrations } from '../../../migrations/index.js';
 import {
   T0,
@@ -94,6 +96,14 @@ const expectedNames = [
   'tg_proxy_requests_state_idx',
   'tg_pack_holds_pk',
   'tg_pack_holds_holder_idx',
+  // 0004-his-channels
+  'tg_inbound_msgs_pk',
+  'tg_inbound_msgs_key_uq',
+  'tg_inbound_msgs_state_idx',
+  'tg_inbound_msgs_chan_idx',
+  'tg_inbound_msgs_ref_idx',
+  'tg_inbound_msgs_orig_idx',
+  'tg_channel_marks_pk',
 ];
 
 /** Defaults SQL Server keeps as named constraints (the other dialects have no such object). */
@@ -113,37 +123,48 @@ const maxBindings: Record<StoreDialect, number> = {
   oracle: 65_535,
 };
 
-/** How each dialect spells the key column, the human-text column, the JSON column and a numbered key. */
-const expectedTypes: Record<StoreDialect, { traceCode: string; name: string; details: string; serial: string }> = {
+/**
+ * How each dialect spells the key column, the human-text column, the JSON column, a numbered key and bytes (a
+ * multi-MB HIS message: knex's binary() would be a 64 KB BLOB on MySQL).
+ */
+const expectedTypes: Record<
+  StoreDialect,
+  { traceCode: string; name: string; details: string; serial: string; bytes: string }
+> = {
   sqlite: {
     traceCode: 'varchar(100) not null',
     name: 'varchar(200) not null',
     details: 'text',
     serial: 'integer not null',
+    bytes: 'blob',
   },
   postgres: {
     traceCode: 'varchar(100) not null',
     name: 'varchar(200) not null',
     details: 'text',
     serial: 'bigserial not null',
+    bytes: 'bytea',
   },
   mysql: {
     traceCode: 'varchar(100) not null',
     name: 'varchar(200) not null',
     details: 'mediumtext',
     serial: 'bigint unsigned auto_increment not null',
+    bytes: 'longblob',
   },
   mssql: {
     traceCode: 'nvarchar(100) collate Latin1_General_100_BIN2 not null',
     name: 'nvarchar(200) not null',
     details: 'nvarchar(max)',
     serial: 'bigint identity(1,1) not null',
+    bytes: 'varbinary(max)',
   },
   oracle: {
     traceCode: 'varchar2(100 char) not null',
     name: 'varchar2(200 char) not null',
     details: 'clob',
     serial: 'number(19) not null',
+    bytes: 'blob',
   },
 };
 
@@ -157,7 +178,10 @@ function offlineKnex(dialect: StoreDialect): Knex {
 /** Every migration in order, as one chain. */
 function compileDdl(dialect: StoreDialect): string[] {
   const schema = offlineKnex(dialect).schema;
-  return uploadOutboxSchema(windowSessionsSchema(foundationSchema(schema, dialect), dialect), dialect)
+  return hisChannelsSchema(
+    uploadOutboxSchema(windowSessionsSchema(foundationSchema(schema, dialect), dialect), dialect),
+    dialect
+  )
     .toSQL()
     .map((s) => s.sql);
 }
@@ -232,6 +256,7 @@ describe('DDL generation (offline, all dialects)', () => {
       '0001-foundation',
       '0002-window-sessions',
       '0003-upload-outbox',
+      '0004-his-channels',
     ]);
     // knex creates these two tables itself (as in knex/lib/migrations/migrate/table-creator.js); on Oracle
     // their auto-increment columns add a sequence and a trigger named after the table.
@@ -277,15 +302,15 @@ describe('DDL generation (offline, all dialects)', () => {
 
       it('names every primary key, foreign key and index', () => {
         const count = (re: RegExp) => (all.match(re) ?? []).length;
-        expect(count(/primary key/gi)).to.equal(14);
-        expect(count(new RegExp(`constraint ${Q}\\w+${E} primary key`, 'gi'))).to.equal(14);
+        expect(count(/primary key/gi)).to.equal(16);
+        expect(count(new RegExp(`constraint ${Q}\\w+${E} primary key`, 'gi'))).to.equal(16);
         expect(count(/foreign key/gi)).to.equal(3);
         expect(count(new RegExp(`constraint ${Q}\\w+${E} foreign key`, 'gi'))).to.equal(3);
-        expect(count(/(create|add) index/gi)).to.equal(14);
-        expect(count(new RegExp(`(create index|add index) ${Q}\\w+${E}`, 'gi'))).to.equal(14);
-        // Two unique constraints (tg_business_rows.business_key, tg_upload_attempts (row_id, attempt)), spelled
-        // four ways.
-        expect(count(/create unique index|add unique|add constraint \S+ unique/gi)).to.equal(2);
+        expect(count(/(create|add) index/gi)).to.equal(18);
+        expect(count(new RegExp(`(create index|add index) ${Q}\\w+${E}`, 'gi'))).to.equal(18);
+        // Three unique constraints (tg_business_rows.business_key, tg_upload_attempts (row_id, attempt),
+        // tg_inbound_msgs (channel, source_key)), spelled four ways.
+        expect(count(/create unique index|add unique|add constraint \S+ unique/gi)).to.equal(3);
         expect(
           count(new RegExp(`(create unique index|add unique|add constraint) ${Q}\\w+${E}( unique)?`, 'gi'))
         ).to.be.at.least(1);
@@ -321,6 +346,33 @@ describe('DDL generation (offline, all dialects)', () => {
         expect(columnDefinition(ddl, 'tg_upload_attempts', 'request')).to.equal(types.details);
         expect(columnDefinition(ddl, 'tg_proxy_requests', 'business_keys')).to.equal(`${types.details} not null`);
         expect(columnDefinition(ddl, 'tg_pack_holds', 'trace_code')).to.equal(types.traceCode);
+        // 0004-his-channels
+        expect(columnDefinition(ddl, 'tg_inbound_msgs', 'raw')).to.equal(types.bytes);
+        expect(columnDefinition(ddl, 'tg_inbound_msgs', 'id')).to.equal(types.traceCode.replace('100', '24'));
+        expect(columnDefinition(ddl, 'tg_inbound_msgs', 'source_key')).to.equal(types.traceCode.replace('100', '191'));
+        expect(columnDefinition(ddl, 'tg_inbound_msgs', 'message')).to.equal(types.details);
+        expect(columnDefinition(ddl, 'tg_inbound_msgs', 'reply')).to.equal(types.details);
+        expect(columnDefinition(ddl, 'tg_inbound_msgs', 'reference')).to.equal(
+          types.traceCode.replace('100', '64').replace(/ not null$/, '')
+        );
+        expect(columnDefinition(ddl, 'tg_channel_marks', 'mark')).to.equal(
+          types.name.replace(/ not null$/, '').replace(' collate Latin1_General_100_BIN2', '')
+        );
+      });
+
+      it('drops both HIS channel tables in 0004’s down', () => {
+        // Offline, Oracle's DROP needs the server version (it also drops an increments() sequence, if any).
+        const db = dialect === 'oracle' ? knexFactory({ client: 'oracledb', version: '11.2' }) : offlineKnex(dialect);
+        const down = dropHisChannelsSchema(db.schema)
+          .toSQL()
+          .map((s) => s.sql)
+          .join('\n');
+        for (const table of ['tg_channel_marks', 'tg_inbound_msgs']) {
+          expect(down).to.match(new RegExp(`drop table (if exists )?${Q}${table}${E}`, 'i'));
+        }
+        for (const id of identifiers(down)) {
+          expect(id.length, id).to.be.at.most(ORACLE_MAX_IDENTIFIER);
+        }
       });
 
       it('adds the outbox columns to tg_business_rows, NOT NULL ones with a default existing rows take', () => {
@@ -362,7 +414,7 @@ describe('DDL generation (offline, all dialects)', () => {
       it('keeps keys indexable: ≤ 191 characters per MySQL column, ≤ 900 bytes per SQL Server key', () => {
         const lengths = columnLengths(ddl);
         const found = keys(ddl);
-        expect(found.length).to.equal(30);
+        expect(found.length).to.equal(37);
         for (const key of found) {
           const columns = key.columns.map((c) => lengths.get(key.table)?.get(c) ?? 0);
           for (const chars of columns) {
@@ -566,6 +618,61 @@ describe('DDL generation (offline, all dialects)', () => {
       expect(native.sql).to.match(/values \(:540, .* :550\) select 1 from dual$/);
       expect((native.sql.match(/into "tg_packs"/g) ?? []).length).to.equal(50);
       expect(native.bindings).to.have.length(550);
+    });
+
+    const message = {
+      id: 'M20250701093000000001',
+      channel: 'hl7',
+      sourceKey: 'MSG00001',
+      kind: null,
+      receivedAt: T1,
+      // GBK 你好: bytes, not text.
+      raw: Uint8Array.from([0x4d, 0x53, 0x48, 0xc4, 0xe3, 0xba, 0xc3]),
+      state: 'received' as const,
+      code: null,
+      message: null,
+      sessionId: null,
+      reply: null,
+      originalId: null,
+      reference: null,
+      updatedAt: T1,
+    };
+
+    it('binds an inbound message’s raw bytes as a Buffer: varbinary(max) (mssql), a BLOB written after the insert (oracle)', () => {
+      const mssql = insertInboundQuery(offlineKnex('mssql'), message).toSQL().toNative();
+      expect(mssql.sql).to.match(/^insert into \[tg_inbound_msgs\] \(\[channel\], .*\) values \(@p0, .* @p13\)$/);
+      const mssqlRaw = mssql.bindings.find((b) => Buffer.isBuffer(b));
+      expect(mssqlRaw).to.deep.equal(Buffer.from(message.raw));
+      // knex's Oracle insert returns the BLOB's locator and writes the Buffer into it (its BlobHelper binding).
+      const oracle = insertInboundQuery(offlineKnex('oracle'), message).toSQL().toNative();
+      expect(oracle.sql).to.match(
+        /^insert into "tg_inbound_msgs" \(.*"raw".*\) values \(:1, .* :14\) returning "raw" into :15$/
+      );
+      const blob = oracle.bindings[14] as unknown as { columnName: string; value: Buffer };
+      expect(blob.columnName).to.equal('raw');
+      expect(blob.value).to.deep.equal(Buffer.from(message.raw));
+    });
+
+    it('lists inbound messages in id order with TOP (mssql) and ROWNUM (oracle)', () => {
+      const query = {
+        channel: 'hl7',
+        state: 'received' as const,
+        kind: 'dispense' as const,
+        reference: 'CF1',
+        originalId: 'M1',
+        from: T0,
+        to: T1,
+        afterId: 'M0',
+        limit: 50,
+      };
+      expect(listInboundQuery(offlineKnex('mssql'), query, 50).toSQL().toNative().sql).to.match(
+        /^select top \(@p0\) \[id\], .*\[raw\].* from \[tg_inbound_msgs\] where \[channel\] = @p1 and \[state\] = @p2 and \[kind\] = @p3 and \[reference\] = @p4 and \[original_id\] = @p5 and \[received_at\] >= @p6 and \[received_at\] < @p7 and \[id\] > @p8 order by \[id\] asc$/
+      );
+      const oracle = listInboundQuery(offlineKnex('oracle'), query, 50).toSQL().toNative();
+      expect(oracle.sql).to.match(
+        /^select \* from \(select "id", .* from "tg_inbound_msgs" where "channel" = :1 .* and "id" > :8 order by "id" asc\) where rownum <= :9$/
+      );
+      expect(oracle.bindings).to.deep.equal(['hl7', 'received', 'dispense', 'CF1', 'M1', T0, T1, 'M0', 50]);
     });
 
     it('inserts on PostgreSQL with one typed array per column', () => {

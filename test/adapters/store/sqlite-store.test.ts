@@ -33,16 +33,17 @@ describe('KnexStore on SQLite', () => {
     try {
       expect(await store.migrationStatus()).to.deep.equal({
         applied: [],
-        pending: ['0001-foundation', '0002-window-sessions', '0003-upload-outbox'],
+        pending: ['0001-foundation', '0002-window-sessions', '0003-upload-outbox', '0004-his-channels'],
       });
       expect(await store.migrateLatest()).to.deep.equal([
         '0001-foundation',
         '0002-window-sessions',
         '0003-upload-outbox',
+        '0004-his-channels',
       ]);
       expect(await store.migrateLatest()).to.deep.equal([]);
       expect(await store.migrationStatus()).to.deep.equal({
-        applied: ['0001-foundation', '0002-window-sessions', '0003-upload-outbox'],
+        applied: ['0001-foundation', '0002-window-sessions', '0003-upload-outbox', '0004-his-channels'],
         pending: [],
       });
     } finally {

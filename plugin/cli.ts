@@ -15,6 +15,7 @@ import { loadDemoData } from './demo/load-demo-data.js';
 import { formatDoctorTable, runDoctor } from './doctor.js';
 import { loadConfig } from './load-config.js';
 import { registerUploadsCommand } from './uploads-command.js';
+import { registerInboundCommand } from './inbound-command.js';
 import { createLogger } from './logger.js';
 import type { Tracegate } from './tracegate.js';
 import { createTracegate } from './tracegate.js';
@@ -161,6 +162,7 @@ program
   );
 
 registerUploadsCommand(program, action);
+registerInboundCommand(program, action);
 registerSandboxCommand(program);
 
 /** With demo.sandbox.enabled and no upstream configured, the platform sandbox runs in this process as the upstream. */

@@ -1,3 +1,6 @@
+import { fhirConfigSchema } from '../adapters/fhir/fhir-config.js';
+import { hisDbChannelSchema } from '../adapters/his-db/his-db-config.js';
+import { hl7ChannelSchema } from '../adapters/hl7/hl7-config.js';
 import { z } from 'zod';
 
 const storeSchema = z.discriminatedUnion('client', [
@@ -229,6 +232,17 @@ export const configSchema = z
       .strict()
       .prefault({}),
     insurance: insuranceSchema,
+    /** The HIS channels: HL7 v2 listeners, FHIR (POST and polling), HIS databases (PRODUCT.md, Channels). */
+    channels: z
+      .object({
+        /** A message stored but left undecided this long (tracegate stopped in between) is decided by recovery. */
+        recoverAfterSeconds: z.number().int().min(5).max(86_400).default(60),
+        hl7: z.array(hl7ChannelSchema).default([]),
+        fhir: fhirConfigSchema.prefault({}),
+        hisDb: z.array(hisDbChannelSchema).default([]),
+      })
+      .strict()
+      .prefault({}),
     demo: z
       .object({
         loadWhenEmpty: z.boolean().default(false),
@@ -252,3 +266,4 @@ export const configSchema = z
 export type TracegateConfig = z.infer<typeof configSchema>;
 export type StoreConfig = TracegateConfig['store'];
 export type InsuranceConfig = TracegateConfig['insurance'];
+export type ChannelsConfig = TracegateConfig['channels'];

@@ -19,4 +19,10 @@ export const TOKENS = {
   StockChangeService: Symbol.for('tracegate.StockChangeService'),
   InventoryCountService: Symbol.for('tracegate.InventoryCountService'),
   InsuranceRunner: Symbol.for('tracegate.InsuranceRunner'),
+  InboundService: Symbol.for('tracegate.InboundService'),
+  /** Multi-bound: every HIS channel to start and stop (built-in ones and those a plugin binds). */
+  ChannelRuntime: Symbol.for('tracegate.ChannelRuntime'),
+  /** Multi-bound: express routers a channel serves (FHIR POST), mounted behind bearer auth. */
+  ChannelRoutes: Symbol.for('tracegate.ChannelRoutes'),
+  ChannelRunner: Symbol.for('tracegate.ChannelRunner'),
 } as const;

@@ -16,6 +16,11 @@ import type { Logger } from './logger.js';
 import { createLogger } from './logger.js';
 import { coreModule } from './modules/core-module.js';
 import { insuranceModule } from './modules/insurance-module.js';
+import { channelsModule } from './modules/channels-module.js';
+import type { ChannelRunner } from './channel-runner.js';
+import type { InboundService } from '../core/channels/inbound-service.js';
+import type { ChannelRuntime } from '../core/ports/channel-runtime.js';
+import type { Router } from 'express';
 import type { InsuranceRunner } from './insurance-runner.js';
 import type { ProxyService } from '../core/insurance/proxy-service.js';
 import type { UploadsService } from '../core/insurance/uploads-service.js';
@@ -36,6 +41,8 @@ export interface Tracegate {
   readonly catalog: CatalogService;
   readonly relations: RelationService;
   readonly window: WindowService;
+  /** The HIS channels' stored messages (list, re-drive). */
+  readonly inbound: InboundService;
   readonly insurance: {
     readonly proxy: ProxyService;
     readonly uploads: UploadsService;
@@ -68,6 +75,7 @@ export async function createTracegate(config: TracegateConfig, options: CreateOp
     storeModule,
     coreModule,
     insuranceModule,
+    channelsModule,
     ...(options.modules ?? []),
     ...(await loadPlugins(config.plugins)),
   ];
@@ -76,12 +84,21 @@ export async function createTracegate(config: TracegateConfig, options: CreateOp
   }
 
   const store = container.get<KnexStore>(TOKENS.Store);
-  const healthChecks = (): HealthCheck[] =>
-    container.isBound(TOKENS.HealthCheck) ? container.getAll<HealthCheck>(TOKENS.HealthCheck) : [];
+  // Resolved now: building a channel registers it with the inbound service (the CLI's re-drive needs that too).
+  const runtimes = container.isBound(TOKENS.ChannelRuntime)
+    ? container.getAll<ChannelRuntime>(TOKENS.ChannelRuntime)
+    : [];
+  const channelRoutes = container.isBound(TOKENS.ChannelRoutes) ? container.getAll<Router>(TOKENS.ChannelRoutes) : [];
+  const healthChecks = (): HealthCheck[] => [
+    ...(container.isBound(TOKENS.HealthCheck) ? container.getAll<HealthCheck>(TOKENS.HealthCheck) : []),
+    ...runtimes.flatMap((r) => r.checks),
+  ];
   const ledger = container.get<LedgerService>(TOKENS.LedgerService);
   const catalog = container.get<CatalogService>(TOKENS.CatalogService);
   const relations = container.get<RelationService>(TOKENS.RelationService);
   const window = container.get<WindowService>(TOKENS.WindowService);
+  const inbound = container.get<InboundService>(TOKENS.InboundService);
+  const channels = container.get<ChannelRunner>(TOKENS.ChannelRunner);
   const insurance = {
     proxy: container.get<ProxyService>(TOKENS.ProxyService),
     uploads: container.get<UploadsService>(TOKENS.UploadsService),
@@ -104,6 +121,8 @@ export async function createTracegate(config: TracegateConfig, options: CreateOp
       uploads: insurance.uploads,
       stockChanges: insurance.stockChanges,
       inventoryCounts: insurance.inventoryCounts,
+      inbound,
+      channelRoutes,
       healthChecks,
     }));
   let server: Server | undefined;
@@ -117,6 +136,7 @@ export async function createTracegate(config: TracegateConfig, options: CreateOp
     catalog,
     relations,
     window,
+    inbound,
     insurance,
     healthChecks,
     httpApp,
@@ -139,6 +159,7 @@ export async function createTracegate(config: TracegateConfig, options: CreateOp
       const url = `http://${config.server.host}:${port}`;
       log.info('tracegate listening', { url, store: config.store.client });
       await insurance.runner.start();
+      await channels.start();
       return { url };
     },
     async stop() {
@@ -146,6 +167,7 @@ export async function createTracegate(config: TracegateConfig, options: CreateOp
         await new Promise<void>((resolve) => server?.close(() => resolve()));
       }
       server = undefined;
+      await channels.stop();
       await insurance.runner.stop();
       await insurance.upstream.close();
       await store.close();

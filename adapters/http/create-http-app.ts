@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import express from 'express';
-import type { Express, RequestHandler } from 'express';
+import type { Express, RequestHandler, Router } from 'express';
 import type { CatalogService } from '../../core/catalog/catalog-service.js';
 import type { RelationService } from '../../core/hierarchy/relation-service.js';
 import type { LedgerService } from '../../core/ledger/ledger-service.js';
@@ -24,6 +24,8 @@ import type { UploadsService } from '../../core/insurance/uploads-service.js';
 import type { StockChangeService } from '../../core/insurance/stock-change-service.js';
 import type { InventoryCountService } from '../../core/insurance/inventory-count-service.js';
 import { stockChangeRoutes } from './routes/stock-change-routes.js';
+import { inboundRoutes } from './routes/inbound-routes.js';
+import type { InboundService } from '../../core/channels/inbound-service.js';
 
 export interface HttpDeps {
   config: TracegateConfig;
@@ -36,6 +38,9 @@ export interface HttpDeps {
   uploads: UploadsService;
   stockChanges: StockChangeService;
   inventoryCounts: InventoryCountService;
+  inbound: InboundService;
+  /** Routes HIS channels serve themselves (FHIR POST), behind bearer auth with the integration role. */
+  channelRoutes: Router[];
   healthChecks: () => HealthCheck[];
 }
 
@@ -66,6 +71,10 @@ export function createHttpApp(deps: HttpDeps): Express {
     app.use(proxyRoutes(deps.proxy, { prefix: proxy.prefix, allowFrom: proxy.allowFrom, bodyLimit: limit }, deps.log));
   }
   app.use(healthRoutes(deps.healthChecks));
+  if (deps.channelRoutes.length > 0) {
+    app.use('/fhir', auth.authenticate, auth.require('integration'));
+    deps.channelRoutes.forEach((routes) => app.use(routes));
+  }
   app.get('/api/v1/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });
@@ -78,6 +87,7 @@ export function createHttpApp(deps: HttpDeps): Express {
   api.use(windowRoutes(deps.window, auth));
   api.use(uploadRoutes(deps.uploads, auth));
   api.use(stockChangeRoutes(deps.stockChanges, deps.inventoryCounts, auth));
+  api.use(inboundRoutes(deps.inbound, auth));
   app.use('/api/v1', api);
   app.use(notFoundHandler);
   app.use(errorHandler(deps.log));

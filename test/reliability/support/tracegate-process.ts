@@ -30,6 +30,8 @@ export interface RelayOptions {
   settleDelayMs?: number;
   leaseSeconds?: number;
   bodyLimitMb?: number;
+  /** The `channels:` section (HL7 listeners, HIS databases…), as in the YAML file. */
+  channels?: Record<string, unknown>;
 }
 
 /** The scenario's configuration file, written once and reused by every start of that tracegate. */
@@ -64,6 +66,7 @@ export function writeConfig(dir: string, port: number, relay: RelayOptions): str
       staff: demoDefaults.insurance.staff,
     },
     demo: { loadWhenEmpty: true },
+    ...(relay.channels ? { channels: relay.channels } : {}),
   };
   const file = join(dir, 'tracegate.yaml');
   writeFileSync(file, stringify(config));

@@ -1,0 +1,107 @@
+/**
+ * One configured HIS database channel, assembled: its knex pool to the HIS, the inbound channel registered with the
+ * inbound service (so re-drives read and write back), the poller and its loop, the optional catalog sync loop and
+ * the health check. Run one instance of a channel per HIS table: two pollers on one channel would read the same
+ * events (the inbound store keeps each decided once, but both would poll and write back).
+ */
+import type { CatalogService } from '../../core/catalog/catalog-service.js';
+import type { InboundService } from '../../core/channels/inbound-service.js';
+import type { ChannelLog, ChannelRuntime } from '../../core/ports/channel-runtime.js';
+import type { Clock } from '../../core/ports/clock.js';
+import type { InboundStore } from '../../core/ports/inbound-store.js';
+import type { DispenseOrder } from '../../core/window/session.js';
+import { syncCatalog, type CatalogSyncResult } from './catalog-sync.js';
+import { findPrescription } from './find-prescription.js';
+import { HisDbChannel } from './his-db-channel.js';
+import type { HisDbConfig } from './his-db-config.js';
+import { hisDbHealthCheck } from './his-db-health.js';
+import { createHisKnex } from './his-db-knex.js';
+import { HisDbPoller, type PollResult } from './his-db-poller.js';
+import { PollLoop } from './poll-loop.js';
+import { WriteBacks } from './write-back.js';
+
+export interface HisDbChannelDeps {
+  inbound: Pick<InboundService, 'register' | 'receive'>;
+  store: InboundStore;
+  catalog: CatalogService;
+  clock: Clock;
+  log: ChannelLog;
+}
+
+export interface HisDbChannelRuntime extends ChannelRuntime {
+  readonly channel: HisDbChannel;
+  /** One poll now (queued behind a poll in progress). */
+  pollOnce(): Promise<PollResult>;
+  syncCatalog(): Promise<CatalogSyncResult>;
+  findPrescription(prescriptionNo: string): Promise<DispenseOrder | undefined>;
+  /** Write-backs that failed and wait for the next poll. */
+  pendingWriteBacks(): number;
+}
+
+export function createHisDbChannel(config: HisDbConfig, deps: HisDbChannelDeps): HisDbChannelRuntime {
+  const db = createHisKnex(config);
+  const writeBacks = new WriteBacks({
+    channel: config.name,
+    db,
+    sql: config.writeBack,
+    messageMaxLength: config.messageMaxLength,
+    queryTimeoutMs: config.queryTimeoutMs,
+    log: deps.log,
+  });
+  const channel = new HisDbChannel(config.name, writeBacks);
+  deps.inbound.register(channel);
+  const poller = new HisDbPoller(config, db, writeBacks, deps);
+  const actor = `his-db:${config.name}`;
+  const sync = (): Promise<CatalogSyncResult> => syncCatalog(db, config, deps.catalog, actor);
+
+  const catalogLoop =
+    config.catalogQuery !== undefined && config.catalogSyncMinutes > 0
+      ? new PollLoop(
+          async () => {
+            const result = await sync();
+            deps.log.info('HIS catalog synced', { channel: config.name, ...result });
+            return false;
+          },
+          {
+            what: { channel: config.name, job: 'catalog sync' },
+            idleMs: config.catalogSyncMinutes * 60_000,
+            backoffMaxMs: config.catalogSyncMinutes * 60_000,
+            log: deps.log,
+          }
+        )
+      : null;
+  const pollLoop = new PollLoop(
+    async () => {
+      // Events may name drugs the HIS just added: the first poll waits for the first catalog sync (done or failed).
+      await catalogLoop?.firstRound;
+      const { events } = await poller.pollOnce();
+      return events > 0;
+    },
+    {
+      what: { channel: config.name, job: 'poll' },
+      idleMs: config.pollMs,
+      backoffMaxMs: config.backoffMaxMs,
+      log: deps.log,
+    }
+  );
+
+  return {
+    name: config.name,
+    channel,
+    checks: [hisDbHealthCheck(config, db, () => poller.position())],
+    async start() {
+      catalogLoop?.start();
+      pollLoop.start();
+    },
+    async stop() {
+      await pollLoop.stop();
+      await catalogLoop?.stop();
+      await poller.idle();
+      await db.destroy();
+    },
+    pollOnce: () => poller.pollOnce(),
+    syncCatalog: sync,
+    findPrescription: (prescriptionNo) => findPrescription(db, config, prescriptionNo),
+    pendingWriteBacks: () => writeBacks.pendingCount,
+  };
+}

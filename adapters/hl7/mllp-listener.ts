@@ -15,12 +15,18 @@ export class MllpListener {
   private server: Server | null = null;
   private readonly connections = new Set<MllpConnection>();
   private stopping = false;
+  private everStarted = false;
 
   constructor(
     private readonly options: MllpListenerOptions,
     private readonly handler: FrameHandler,
     private readonly log: ChannelLog
   ) {}
+
+  /** True once start() was called in this process (doctor's check probes the port otherwise). */
+  get started(): boolean {
+    return this.everStarted;
+  }
 
   get listening(): boolean {
     return this.server?.listening === true && !this.stopping;
@@ -38,6 +44,7 @@ export class MllpListener {
     if (this.server) {
       return;
     }
+    this.everStarted = true;
     // Half-open: a sender that shuts its side after the last frame still gets the answers.
     const server = createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
     await new Promise<void>((resolve, reject) => {

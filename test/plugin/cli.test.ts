@@ -100,6 +100,40 @@ describe('CLI (real processes)', function () {
     expect(r.stdout).to.match(/fix: check store\.\*/);
   });
 
+  it('doctor checks each configured HIS channel and says how to fix the one that fails', () => {
+    const dir = tempDir();
+    const file = join(dir, 'tracegate.yaml');
+    writeFileSync(
+      file,
+      [
+        `store: { client: sqlite, filename: ${JSON.stringify(join(dir, 'ledger.sqlite'))} }`,
+        'channels:',
+        '  hl7:',
+        '    - { name: hl7-main, host: 127.0.0.1, port: 0 }',
+        '  hisDb:',
+        '    - name: his-pg',
+        '      client: pg',
+        '      connection: { host: 127.0.0.1, port: 1, user: postgres, database: his }',
+        '      eventQuery: "select * from ev where id > :watermark order by id limit :limit"',
+      ].join('\n')
+    );
+    expect(run(['--config', file, 'migrate']).status).to.equal(0);
+    const r = run(['--config', file, 'doctor']);
+    expect(r.status).to.equal(1);
+    expect(r.stdout).to.match(/hl7 channel hl7-main\s+OK/);
+    expect(r.stdout).to.match(/HIS database his-pg\s+FAIL/);
+    expect(r.stdout).to.match(/fix: check his-pg\.connection/);
+
+    const list = run(['--config', file, 'inbound', 'list', '--state', 'refused']);
+    expect(list.status).to.equal(0);
+    expect(list.stdout).to.match(/^id\s+channel\s+key/m);
+    const everything = run(['--config', file, 'inbound', 'redrive']);
+    expect(everything.status).to.equal(1);
+    expect(everything.stderr).to.match(/^REDRIVE_FILTER_REQUIRED: /m);
+    const unknown = run(['--config', file, 'inbound', 'redrive', 'M-NOPE']);
+    expect(unknown.stderr).to.match(/^INBOUND_NOT_FOUND: /m);
+  });
+
   it('a bad configuration exits 1 naming the key, without a stack trace', () => {
     const dir = tempDir();
     const file = join(dir, 'tracegate.yaml');

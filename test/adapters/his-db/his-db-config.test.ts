@@ -168,10 +168,12 @@ describe('HIS database channel config', () => {
     expect(issue?.message).to.contain('HISDB_SQL_PARAM_MISSING').and.contain(':limit');
   });
 
-  it('docs/his-db-channel.md shows the four worked configurations exactly as tested here', () => {
-    const doc = readFileSync(new URL('../../../docs/his-db-channel.md', import.meta.url), 'utf8');
-    for (const file of Object.values(configs)) {
-      expect(doc, file).to.contain(fixtureText(file));
+  it('docs/his-db-channel.md and the README show the four worked configurations exactly as tested here', () => {
+    for (const docFile of ['docs/his-db-channel.md', 'README.md']) {
+      const doc = readFileSync(new URL(`../../../${docFile}`, import.meta.url), 'utf8');
+      for (const file of Object.values(configs)) {
+        expect(doc, `${docFile}: ${file}`).to.contain(fixtureText(file));
+      }
     }
   });
 });

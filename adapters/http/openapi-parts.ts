@@ -11,3 +11,12 @@ export const json = (schema: unknown, description = 'OK'): Record<string, unknow
   description,
   content: { 'application/json': { schema } },
 });
+
+/** An optional query parameter. */
+export const query = (name: string, description: string, schema: unknown = { type: 'string' }) => ({
+  name,
+  in: 'query',
+  required: false,
+  description,
+  schema,
+});

@@ -1,6 +1,6 @@
 /** OpenAPI paths of the upload outbox and of the insurance proxy (kept beside the routes they describe). */
 
-import { errors, json } from './openapi-parts.js';
+import { errors, json, query } from './openapi-parts.js';
 
 const idsBody = {
   required: true,
@@ -11,13 +11,6 @@ const idsBody = {
   },
 };
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
-const query = (name: string, description: string, schema: unknown = { type: 'string' }) => ({
-  name,
-  in: 'query',
-  required: false,
-  description,
-  schema,
-});
 
 export const uploadSchema = {
   type: 'object',

@@ -1,6 +1,7 @@
 /** OpenAPI 3.1 description of the HTTP API, served at /api/v1/openapi.json. Kept beside the routes it describes. */
 import { errors, json } from './openapi-parts.js';
 import { uploadPaths } from './openapi-uploads.js';
+import { inboundPaths } from './openapi-inbound.js';
 
 const codeParam = { name: 'hisDrugCode', in: 'path', required: true, schema: { type: 'string' } };
 const fileBody = {
@@ -339,6 +340,7 @@ export const openApiDocument = {
       },
     },
     ...uploadPaths,
+    ...inboundPaths,
     ...sessionPaths('receipts', 'ReceiptOpen', 'receipt'),
     ...sessionPaths('dispenses', 'DispenseOpen', 'dispense'),
     ...sessionPaths('returns', 'ReturnOpen', 'return'),

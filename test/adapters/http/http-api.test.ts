@@ -178,6 +178,9 @@ describe('HTTP API (real server on SQLite)', () => {
       '/api/v1/dispenses/{id}/scans',
       '/api/v1/returns/{id}/complete',
       '/api/v1/receipts/{id}/scans/{code}',
+      '/api/v1/inbound',
+      '/api/v1/inbound/{id}/redrive',
+      '/fhir/MedicationDispense',
     ]);
     const res = await fetch(`${url}/api/v1/drugs`, {
       headers: { authorization: `Bearer ${PHARMACIST}`, 'x-request-id': 'req-42' },

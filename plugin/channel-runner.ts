@@ -3,11 +3,11 @@
  * stopped before the store closes, and a recovery round that finishes messages stored but left undecided by a stop
  * in between (senders that resend — HL7 — would finish them too; pollers and FHIR POST may not).
  */
+import { BackgroundLoop } from '../adapters/background-loop.js';
 import type { InboundService } from '../core/channels/inbound-service.js';
 import type { Clock } from '../core/ports/clock.js';
 import type { ChannelRuntime } from '../core/ports/channel-runtime.js';
-import { BackgroundLoop } from './background-loop.js';
-import type { Logger } from './logger.js';
+import { errorText, type Logger } from './logger.js';
 
 export class ChannelRunner {
   private readonly recovery: BackgroundLoop;
@@ -20,9 +20,9 @@ export class ChannelRunner {
     recoverAfterSeconds: number,
     private readonly log: Logger
   ) {
-    this.recovery = new BackgroundLoop(
-      'inbound recovery',
-      async () => {
+    this.recovery = new BackgroundLoop({
+      name: 'inbound recovery round',
+      round: async () => {
         const before = new Date(clock.now().getTime() - recoverAfterSeconds * 1000).toISOString();
         const done = await inbound.recover(before);
         if (done.length > 0) {
@@ -30,9 +30,10 @@ export class ChannelRunner {
         }
         return 0;
       },
-      Math.max(1000, (recoverAfterSeconds * 1000) / 2),
-      log
-    );
+      idleMs: Math.max(1000, (recoverAfterSeconds * 1000) / 2),
+      log,
+      describeError: errorText,
+    });
   }
 
   async start(): Promise<void> {

@@ -3,14 +3,14 @@
  * answered, and the retention sweep of stored request/response bodies. Started with the HTTP server, stopped
  * before the store closes.
  */
+import { BackgroundLoop } from '../adapters/background-loop.js';
 import type { OutboxSender } from '../core/insurance/outbox-sender.js';
 import type { ProxyService } from '../core/insurance/proxy-service.js';
 import type { Clock } from '../core/ports/clock.js';
 import type { ProxyStore } from '../core/ports/proxy-store.js';
 import type { UploadStore } from '../core/ports/upload-store.js';
-import { BackgroundLoop } from './background-loop.js';
 import type { InsuranceConfig } from './config-schema.js';
-import type { Logger } from './logger.js';
+import { errorText, type Logger } from './logger.js';
 
 const DAY_MS = 24 * 3600_000;
 const SWEEP_EVERY_MS = 3600_000;
@@ -29,34 +29,30 @@ export class InsuranceRunner {
     private readonly config: InsuranceConfig,
     private readonly log: Logger
   ) {
-    this.outbox = new BackgroundLoop('outbox', () => sender.runOnce(), config.outbox.pollMs, log);
-    this.settling = new BackgroundLoop(
-      'proxy settling',
+    const loop = (name: string, idleMs: number, round: () => Promise<number>): BackgroundLoop =>
+      new BackgroundLoop({ name, round, idleMs, log, describeError: errorText });
+    this.outbox = loop('outbox round', config.outbox.pollMs, () => sender.runOnce());
+    this.settling = loop(
+      'proxy settling round',
+      Math.max(1000, (config.proxy.settleAfterSeconds * 1000) / 2),
       async () => {
         await proxy.settleInflight();
         return 0;
-      },
-      Math.max(1000, (config.proxy.settleAfterSeconds * 1000) / 2),
-      log
+      }
     );
-    this.sweeping = new BackgroundLoop(
-      'retention sweep',
-      async () => {
-        const now = clock.now().getTime();
-        const before = new Date(now - config.outbox.retention.bodyDays * DAY_MS).toISOString();
-        const cleared = await store.pruneAttemptBodies(
-          before,
-          new Date(now - config.outbox.retention.failedBodyDays * DAY_MS).toISOString()
-        );
-        const forgotten = await store.deleteAnsweredProxyRequests(before);
-        if (cleared + forgotten > 0) {
-          log.info('bodies past retention cleared', { attempts: cleared, proxyRequests: forgotten });
-        }
-        return 0;
-      },
-      SWEEP_EVERY_MS,
-      log
-    );
+    this.sweeping = loop('retention sweep round', SWEEP_EVERY_MS, async () => {
+      const now = clock.now().getTime();
+      const before = new Date(now - config.outbox.retention.bodyDays * DAY_MS).toISOString();
+      const cleared = await store.pruneAttemptBodies(
+        before,
+        new Date(now - config.outbox.retention.failedBodyDays * DAY_MS).toISOString()
+      );
+      const forgotten = await store.deleteAnsweredProxyRequests(before);
+      if (cleared + forgotten > 0) {
+        log.info('bodies past retention cleared', { attempts: cleared, proxyRequests: forgotten });
+      }
+      return 0;
+    });
   }
 
   async start(): Promise<void> {

@@ -33,3 +33,8 @@ export function createLogger(level: string, stream?: NodeJS.WritableStream): Log
     ],
   });
 }
+
+/** An error as a log field: its stack where it has one. */
+export function errorText(e: unknown): string {
+  return e instanceof Error ? (e.stack ?? e.message) : String(e);
+}

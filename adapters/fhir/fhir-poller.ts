@@ -13,7 +13,7 @@ import type { ChannelLog, ChannelRuntime } from '../../core/ports/channel-runtim
 import type { Clock } from '../../core/ports/clock.js';
 import type { HealthCheck } from '../../core/ports/health-check.js';
 import type { InboundStore } from '../../core/ports/inbound-store.js';
-import { FailureStreak } from './failure-streak.js';
+import { BackgroundLoop } from '../background-loop.js';
 import { fhirCapabilityCheck } from './fhir-capability-check.js';
 import { describeFhirError } from './fhir-client-errors.js';
 import type { FhirCodes, FhirPollConfig } from './fhir-config.js';
@@ -52,12 +52,7 @@ type PageOf = Parameters<FhirPollClient['nextPage']>[0]['bundle'];
 export class FhirPoller implements ChannelRuntime {
   readonly name: string;
   readonly checks: HealthCheck[];
-  private running = false;
-  private loopDone: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
-  /** The round in flight: stop() aborts its requests. One per round, so no signal outlives a round. */
-  private currentRound: AbortController | null = null;
-  private readonly streak: FailureStreak;
+  private readonly loop: BackgroundLoop;
 
   constructor(
     private readonly config: FhirPollConfig & { baseUrl: string },
@@ -65,36 +60,38 @@ export class FhirPoller implements ChannelRuntime {
     private readonly deps: FhirPollerDeps
   ) {
     this.name = config.name;
-    this.streak = new FailureStreak(config.intervalMs, config.maxBackoffMs);
     this.checks = [fhirCapabilityCheck(config.name, config.baseUrl, deps.client, config.timeoutMs)];
+    this.loop = new BackgroundLoop({
+      name: 'FHIR poll',
+      round: async (signal) => {
+        const round = await this.pollOnce(signal);
+        if (round.decided > 0) {
+          this.deps.log.info('FHIR poll round', { channel: this.name, ...round });
+        }
+        // Every page up to the newest was read: the next round waits the interval.
+        return 0;
+      },
+      idleMs: config.intervalMs,
+      backoffMaxMs: config.maxBackoffMs,
+      log: deps.log,
+      fields: { channel: config.name, baseUrl: config.baseUrl },
+      describeError: describeFhirError,
+    });
   }
 
   async start(): Promise<void> {
-    if (this.running) {
-      return;
-    }
-    this.running = true;
-    this.loopDone = this.loop();
+    this.loop.start();
   }
 
   /** A request in flight is aborted (its page is read again next time); a message being decided is finished. */
   async stop(): Promise<void> {
-    this.running = false;
-    this.currentRound?.abort();
-    this.wake?.();
-    await this.loopDone;
-    this.loopDone = null;
+    await this.loop.stop();
   }
 
   /** One round: every page from the mark on. Throws when the server or the store fails (the mark stays). */
-  async pollOnce(): Promise<PollRound> {
-    const cancel = new AbortController();
-    this.currentRound = cancel;
-    try {
-      return await this.round(() => AbortSignal.any([AbortSignal.timeout(this.config.timeoutMs), cancel.signal]));
-    } finally {
-      this.currentRound = null;
-    }
+  async pollOnce(cancel?: AbortSignal): Promise<PollRound> {
+    const timeout = () => AbortSignal.timeout(this.config.timeoutMs);
+    return this.round(cancel ? () => AbortSignal.any([timeout(), cancel]) : timeout);
   }
 
   private async round(signal: () => AbortSignal): Promise<PollRound> {
@@ -166,58 +163,6 @@ export class FhirPoller implements ChannelRuntime {
     const first = this.config.since ?? now;
     await this.deps.store.setChannelMark(this.name, first, now);
     return first;
-  }
-
-  private async loop(): Promise<void> {
-    while (this.running) {
-      let delay = this.config.intervalMs;
-      try {
-        const round = await this.pollOnce();
-        this.recovered();
-        if (round.decided > 0) {
-          this.deps.log.info('FHIR poll round', { channel: this.name, ...round });
-        }
-      } catch (e) {
-        if (!this.running) {
-          break;
-        }
-        delay = this.failed(e);
-      }
-      await this.sleep(delay);
-    }
-  }
-
-  private failed(e: unknown): number {
-    const { first, delayMs } = this.streak.failed();
-    if (first) {
-      this.deps.log.error('FHIR poll failed; retrying with backoff, logged again only when it recovers', {
-        channel: this.name,
-        baseUrl: this.config.baseUrl,
-        error: describeFhirError(e),
-      });
-    }
-    return delayMs;
-  }
-
-  private recovered(): void {
-    const failures = this.streak.succeeded();
-    if (failures > 0) {
-      this.deps.log.info('FHIR poll recovered', { channel: this.name, failedAttempts: failures });
-    }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (!this.running) {
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
   }
 }
 

@@ -10,6 +10,7 @@ import type { ChannelLog, ChannelRuntime } from '../../core/ports/channel-runtim
 import type { Clock } from '../../core/ports/clock.js';
 import type { InboundStore } from '../../core/ports/inbound-store.js';
 import type { DispenseOrder } from '../../core/window/session.js';
+import { BackgroundLoop } from '../background-loop.js';
 import { syncCatalog, type CatalogSyncResult } from './catalog-sync.js';
 import { findPrescription } from './find-prescription.js';
 import { HisDbChannel } from './his-db-channel.js';
@@ -17,7 +18,6 @@ import type { HisDbConfig } from './his-db-config.js';
 import { hisDbHealthCheck } from './his-db-health.js';
 import { createHisKnex } from './his-db-knex.js';
 import { HisDbPoller, type PollResult } from './his-db-poller.js';
-import { PollLoop } from './poll-loop.js';
 import { WriteBacks } from './write-back.js';
 
 export interface HisDbChannelDeps {
@@ -54,36 +54,33 @@ export function createHisDbChannel(config: HisDbConfig, deps: HisDbChannelDeps):
   const actor = `his-db:${config.name}`;
   const sync = (): Promise<CatalogSyncResult> => syncCatalog(db, config, deps.catalog, actor);
 
+  const job = (name: string) => ({
+    name: 'HIS database round',
+    log: deps.log,
+    fields: { channel: config.name, job: name },
+  });
   const catalogLoop =
     config.catalogQuery !== undefined && config.catalogSyncMinutes > 0
-      ? new PollLoop(
-          async () => {
+      ? new BackgroundLoop({
+          ...job('catalog sync'),
+          round: async () => {
             const result = await sync();
             deps.log.info('HIS catalog synced', { channel: config.name, ...result });
-            return false;
+            return 0;
           },
-          {
-            what: { channel: config.name, job: 'catalog sync' },
-            idleMs: config.catalogSyncMinutes * 60_000,
-            backoffMaxMs: config.catalogSyncMinutes * 60_000,
-            log: deps.log,
-          }
-        )
+          idleMs: config.catalogSyncMinutes * 60_000,
+        })
       : null;
-  const pollLoop = new PollLoop(
-    async () => {
+  const pollLoop = new BackgroundLoop({
+    ...job('poll'),
+    round: async () => {
       // Events may name drugs the HIS just added: the first poll waits for the first catalog sync (done or failed).
       await catalogLoop?.firstRound;
-      const { events } = await poller.pollOnce();
-      return events > 0;
+      return (await poller.pollOnce()).events;
     },
-    {
-      what: { channel: config.name, job: 'poll' },
-      idleMs: config.pollMs,
-      backoffMaxMs: config.backoffMaxMs,
-      log: deps.log,
-    }
-  );
+    idleMs: config.pollMs,
+    backoffMaxMs: config.backoffMaxMs,
+  });
 
   return {
     name: config.name,

@@ -23,6 +23,7 @@ export function hisKnexConfig(config: HisDbConfig): Knex.Config {
   };
   const host = c.host ?? '127.0.0.1';
   const port = c.port ?? defaultPorts[config.client];
+  const login = { user: c.user, password: c.password, database: c.database };
   switch (config.client) {
     case 'pg':
       return {
@@ -30,9 +31,7 @@ export function hisKnexConfig(config: HisDbConfig): Knex.Config {
         connection: {
           host,
           port,
-          user: c.user,
-          password: c.password,
-          database: c.database,
+          ...login,
           application_name: 'tracegate',
           connectionTimeoutMillis: c.connectTimeoutMs,
           ...(c.ssl === undefined ? {} : { ssl: typeof c.ssl === 'object' ? { ...c.ssl } : c.ssl }),
@@ -44,9 +43,7 @@ export function hisKnexConfig(config: HisDbConfig): Knex.Config {
         connection: {
           host,
           port,
-          user: c.user,
-          password: c.password,
-          database: c.database,
+          ...login,
           // Chinese names need 4-byte safe UTF-8 on the wire whatever the tables' charset.
           charset: 'utf8mb4',
           // BIGINT ids above 2^53 come back as strings instead of losing digits.
@@ -62,9 +59,7 @@ export function hisKnexConfig(config: HisDbConfig): Knex.Config {
         connection: {
           server: host,
           port,
-          user: c.user,
-          password: c.password,
-          database: c.database,
+          ...login,
           connectionTimeout: c.connectTimeoutMs,
           requestTimeout: config.queryTimeoutMs,
           options: {

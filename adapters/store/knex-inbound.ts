@@ -13,7 +13,7 @@ import type { InboundDecision, InboundStore } from '../../core/ports/inbound-sto
 import { classifyDbError } from './db-errors.js';
 import { inboundNotFound } from './inbound-rules.js';
 import type { StoreDialect } from './knex-config.js';
-import type { Row } from './row-mappers.js';
+import { definedColumns, type Row } from './row-mappers.js';
 import { INBOUND_COLUMNS, TABLES } from './tables.js';
 
 const optStr = (v: unknown): string | null => (v == null ? null : String(v));
@@ -103,19 +103,15 @@ export function insertInboundQuery(db: Knex, message: InboundMessage): Knex.Quer
 /** matchesInbound (inbound-rules.ts) in SQL, in id order, at most `limit` rows (TOP on SQL Server, ROWNUM on Oracle). */
 export function listInboundQuery(db: Knex, query: InboundQuery, limit: number): Knex.QueryBuilder {
   const q = db(TABLES.inboundMessages).select(INBOUND_COLUMNS).orderBy('id').limit(limit);
-  const equal: Row = {};
-  for (const [column, value] of [
-    ['channel', query.channel],
-    ['state', query.state],
-    ['kind', query.kind],
-    ['reference', query.reference],
-    ['original_id', query.originalId],
-  ] as const) {
-    if (value !== undefined) {
-      equal[column] = value;
-    }
-  }
-  q.where(equal);
+  q.where(
+    definedColumns([
+      ['channel', query.channel],
+      ['state', query.state],
+      ['kind', query.kind],
+      ['reference', query.reference],
+      ['original_id', query.originalId],
+    ])
+  );
   if (query.from !== undefined) {
     q.where('received_at', '>=', query.from);
   }

@@ -15,6 +15,7 @@ import { blockedCandidates, dueCandidates, guardedClaim, guardedUploadUpdate } f
 import {
   attemptValues,
   businessRowValues,
+  definedColumns,
   rowToAttempt,
   rowToUpload,
   uploadPatchColumns,
@@ -197,18 +198,14 @@ export class KnexUploads implements UploadStore {
     if (filter.states !== undefined) {
       q.whereIn('state', filter.states);
     }
-    const equal: Row = {};
-    for (const [column, value] of [
-      ['infno', filter.infno],
-      ['source', filter.source],
-      ['session_id', filter.sessionId],
-      ['business_key', filter.businessKey],
-    ] as const) {
-      if (value !== undefined) {
-        equal[column] = value;
-      }
-    }
-    q.where(equal);
+    q.where(
+      definedColumns([
+        ['infno', filter.infno],
+        ['source', filter.source],
+        ['session_id', filter.sessionId],
+        ['business_key', filter.businessKey],
+      ])
+    );
     if (filter.traceCode !== undefined) {
       q.whereIn('id', this.db(TABLES.uploadKeys).select('row_id').where('order_key', traceCodeKey(filter.traceCode)));
     }

@@ -17,6 +17,11 @@ import { newUpload, uploadToBusinessRow, type NewUpload } from './upload-rules.j
 
 export type Row = Record<string, unknown>;
 
+/** A filter's equality columns as a `where` object: a field the filter leaves undefined does not filter. */
+export function definedColumns(pairs: readonly (readonly [string, unknown])[]): Row {
+  return Object.fromEntries(pairs.filter(([, value]) => value !== undefined));
+}
+
 const str = (v: unknown): string => (v == null ? '' : String(v));
 const optStr = (v: unknown): string | null => (v == null ? null : String(v));
 const num = (v: unknown): number => Number(v);

@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import type { InboundMessage, InboundQuery } from '../../core/channels/inbound-message.js';
 import type { InboundDecision } from '../../core/ports/inbound-store.js';
 import type { Store } from '../../core/ports/store.js';
+import { inboundMessage } from '../support/inbound-message.js';
 import { tracegateError } from './contract-assertions.js';
 import { T0, T1 } from './store-fixtures.js';
 
@@ -51,23 +52,14 @@ const GBK_HL7 = Uint8Array.from([
 ]);
 
 function inbound(n: number, overrides: Partial<InboundMessage> = {}): InboundMessage {
-  return {
+  return inboundMessage({
     id: msgId(n),
-    channel: 'hl7',
     sourceKey: `MSG${String(n).padStart(5, '0')}`,
-    kind: null,
     receivedAt: T1,
     raw: Uint8Array.from(GBK_HL7),
-    state: 'received',
-    code: null,
-    message: null,
-    sessionId: null,
-    reply: null,
-    originalId: null,
-    reference: null,
     updatedAt: T1,
     ...overrides,
-  };
+  });
 }
 
 /** 2 MiB of every byte value, not text in any charset. */

@@ -5,9 +5,9 @@ import { DEFAULT_FHIR_EXTENSIONS, fhirConfigSchema } from '../../../adapters/fhi
 import type { FhirPoller } from '../../../adapters/fhir/fhir-poller.js';
 import { InboundService } from '../../../core/channels/inbound-service.js';
 import { channelWorld, type ChannelWorld } from '../../support/channel-world.js';
+import { recordingLog } from '../../support/recording-log.js';
 import { dispenseResource, medication, type DispenseSpec, type Resource } from './fhir-fixtures.js';
 import { FhirTestServer } from './fhir-test-server.js';
-import { recordingLog } from './recording-log.js';
 
 const SINCE = '2026-11-22T00:00:00Z';
 const T = (minute: number): string => `2026-11-22T08:${String(minute).padStart(2, '0')}:00.000+08:00`;

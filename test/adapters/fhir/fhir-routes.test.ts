@@ -7,8 +7,8 @@ import sinon from 'sinon';
 import { createFhirChannels } from '../../../adapters/fhir/create-fhir-channels.js';
 import { fhirConfigSchema } from '../../../adapters/fhir/fhir-config.js';
 import { channelWorld, type ChannelWorld } from '../../support/channel-world.js';
+import { recordingLog } from '../../support/recording-log.js';
 import { dispenseResource, type DispenseSpec } from './fhir-fixtures.js';
-import { recordingLog } from './recording-log.js';
 
 function parseOrNull(text: string): any {
   try {

@@ -16,6 +16,7 @@ import {
   type DatabaseKind,
   type ScratchDatabase,
 } from '../../support/databases.js';
+import { recordingLog } from '../../support/recording-log.js';
 import {
   addDispenseEvent,
   addPrescription,
@@ -23,7 +24,6 @@ import {
   hisConfigFor,
   hisKnex,
   loadHisFixture,
-  recordingLog,
   writtenBack,
 } from './his-db-support.js';
 
@@ -34,6 +34,20 @@ function restartedInbound(w: ChannelWorld, prefix: string): InboundService {
   let n = 0;
   const ids = { next: (p: string) => `${p}${prefix}${String(++n).padStart(5, '0')}` };
   return new InboundService(w.store, w.window, w.clock, ids);
+}
+
+/** A process's inbound service that dies (throws) on its `nth` receive. */
+function dyingInbound(w: ChannelWorld, prefix: string, nth: number): InboundService {
+  const inbound = restartedInbound(w, prefix);
+  const receive = inbound.receive.bind(inbound);
+  let calls = 0;
+  sinon.stub(inbound, 'receive').callsFake(async (...args: Parameters<InboundService['receive']>) => {
+    if (++calls === nth) {
+      throw new Error('killed');
+    }
+    return receive(...args);
+  });
+  return inbound;
 }
 
 async function rejection(p: Promise<unknown>): Promise<Error> {
@@ -166,15 +180,7 @@ for (const kind of ['postgres', 'mariadb'] as const) {
         ids.push(await addDispenseEvent(his, rx, [w.stock[i] as string]));
       }
       // The first process decides three events, then dies on the fourth; the store refused to move the mark.
-      const first = restartedInbound(w, 'A');
-      const receive = first.receive.bind(first);
-      let calls = 0;
-      sinon.stub(first, 'receive').callsFake(async (...args: Parameters<InboundService['receive']>) => {
-        if (++calls === 4) {
-          throw new Error('killed');
-        }
-        return receive(...args);
-      });
+      const first = dyingInbound(w, 'A', 4);
       const markWrite = sinon.stub(w.store, 'setChannelMark').rejects(new Error('store unavailable'));
       const { runtime: crashed, config } = channel(w, {}, first);
       await rejection(crashed.pollOnce());
@@ -214,15 +220,7 @@ for (const kind of ['postgres', 'mariadb'] as const) {
         await addPrescription(his, `RX2${i}`, 1);
         ids.push(await addDispenseEvent(his, `RX2${i}`, [w.stock[i] as string]));
       }
-      const first = restartedInbound(w, 'A');
-      const receive = first.receive.bind(first);
-      let calls = 0;
-      sinon.stub(first, 'receive').callsFake(async (...args: Parameters<InboundService['receive']>) => {
-        if (++calls === 4) {
-          throw new Error('killed');
-        }
-        return receive(...args);
-      });
+      const first = dyingInbound(w, 'A', 4);
       const { runtime: crashed, config } = channel(w, {}, first);
       await rejection(crashed.pollOnce());
       await crashed.stop();

@@ -7,7 +7,6 @@ import { readFileSync } from 'node:fs';
 import knex, { type Knex } from 'knex';
 import { parse as parseYaml } from 'yaml';
 import { parseHisDbConfig, type HisDbConfig } from '../../../adapters/his-db/his-db-config.js';
-import type { ChannelLog } from '../../../core/ports/channel-runtime.js';
 import type { DatabaseKind, ScratchDatabase } from '../../support/databases.js';
 
 const fixtures = new URL('../../fixtures/his-db/', import.meta.url);
@@ -119,21 +118,4 @@ export async function addDispenseEvent(db: Knex, rx: string, codes: string[]): P
   });
   const [row] = (await db('his_dispense_event').max({ id: 'event_id' })) as { id: unknown }[];
   return String(row?.id);
-}
-
-export interface LogLine {
-  level: 'info' | 'warn' | 'error';
-  message: string;
-  fields: Record<string, unknown> | undefined;
-}
-
-/** A log that keeps its lines for the test to read. */
-export function recordingLog(): ChannelLog & { lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  return {
-    lines,
-    info: (message, fields) => lines.push({ level: 'info', message, fields }),
-    warn: (message, fields) => lines.push({ level: 'warn', message, fields }),
-    error: (message, fields) => lines.push({ level: 'error', message, fields }),
-  };
 }

@@ -8,7 +8,7 @@ import { Hl7Message } from '../../../adapters/hl7/hl7-message.js';
 import { mapHl7Event } from '../../../adapters/hl7/map-hl7-event.js';
 import type { ReadResult } from '../../../core/channels/inbound-channel.js';
 import { channelWorld } from '../../support/channel-world.js';
-import { silentLog } from './hl7-fixtures.js';
+import { silentLog } from '../../support/recording-log.js';
 
 const doc = readFileSync(new URL('../../../docs/hl7-channel.md', import.meta.url), 'utf8');
 

@@ -5,7 +5,9 @@ import { agrees, declaredCharset } from '../../../adapters/hl7/hl7-charset.js';
 import { Hl7Channel } from '../../../adapters/hl7/hl7-channel.js';
 import { hl7ChannelSchema, type Hl7ChannelInput } from '../../../adapters/hl7/hl7-config.js';
 import type { InboundMessage } from '../../../core/channels/inbound-message.js';
-import { rds, recordingLog } from './hl7-fixtures.js';
+import { inboundMessage } from '../../support/inbound-message.js';
+import { recordingLog } from '../../support/recording-log.js';
+import { rds } from './hl7-fixtures.js';
 
 const AT = new Date('2026-11-22T00:30:05.000Z');
 
@@ -14,23 +16,18 @@ function channel(config: Partial<Hl7ChannelInput> = {}, log = recordingLog()): H
 }
 
 function decided(raw: string, patch: Partial<InboundMessage>): InboundMessage {
-  return {
+  return inboundMessage({
     id: 'M000001',
-    channel: 'hl7',
     sourceKey: 'MSG0001',
     kind: 'dispense',
     receivedAt: AT.toISOString(),
     raw: Buffer.from(raw, 'utf8'),
     state: 'accepted',
-    code: null,
-    message: null,
     sessionId: 'D000001',
-    reply: null,
-    originalId: null,
     reference: 'RX1',
     updatedAt: AT.toISOString(),
     ...patch,
-  };
+  });
 }
 
 const inbound = rds({ controlId: 'MSG0001', prescriptionNo: 'RX1', codes: ['C1'] });

@@ -2,7 +2,6 @@
 import { connect, type Socket } from 'node:net';
 import { Client, Message, type Connection } from 'node-hl7-client';
 import { MllpFramer } from '../../../adapters/hl7/mllp-framer.js';
-import type { ChannelLog } from '../../../core/ports/channel-runtime.js';
 
 export interface RdsOptions {
   controlId: string;
@@ -29,19 +28,6 @@ export function rds(o: RdsOptions): string {
     `RXD|1|Y0001^阿托伐他汀钙片|20261122|${quantity}|盒|||||YS01^张^药师`,
     `ZTC|1|${o.codes.join('~')}|${o.reason ?? ''}`,
   ].join('\r');
-}
-
-export const silentLog: ChannelLog = { info() {}, warn() {}, error() {} };
-
-/** A log that keeps its lines, for the tests that look for a warning. */
-export function recordingLog(): ChannelLog & { lines: { level: string; message: string; fields?: unknown }[] } {
-  const lines: { level: string; message: string; fields?: unknown }[] = [];
-  const at =
-    (level: string) =>
-    (message: string, fields?: Record<string, unknown>): void => {
-      lines.push({ level, message, fields });
-    };
-  return { lines, info: at('info'), warn: at('warn'), error: at('error') };
 }
 
 /** The HIS as node-hl7-client's Client: one message at a time, each awaited for its ACK (waitAck). */

@@ -7,7 +7,8 @@ import sinon from 'sinon';
 import { createHl7Channel, type Hl7ChannelRuntime } from '../../../adapters/hl7/create-hl7-channel.js';
 import { hl7ChannelSchema } from '../../../adapters/hl7/hl7-config.js';
 import { channelWorld, type ChannelWorld } from '../../support/channel-world.js';
-import { ackOf, HisClient, rds, silentLog } from './hl7-fixtures.js';
+import { silentLog } from '../../support/recording-log.js';
+import { ackOf, HisClient, rds } from './hl7-fixtures.js';
 
 describe('HL7 channel over MLLP (node-hl7-client as the HIS)', () => {
   let w: ChannelWorld;

@@ -9,7 +9,8 @@ import { createHl7Channel, type Hl7ChannelRuntime } from '../../../adapters/hl7/
 import { hl7ChannelSchema, type Hl7ChannelInput } from '../../../adapters/hl7/hl7-config.js';
 import type { Session } from '../../../core/window/session.js';
 import { channelWorld, type ChannelWorld } from '../../support/channel-world.js';
-import { frame, RawPeer, rds, readAck, silentLog, sleep } from './hl7-fixtures.js';
+import { silentLog } from '../../support/recording-log.js';
+import { frame, RawPeer, rds, readAck, sleep } from './hl7-fixtures.js';
 
 describe('HL7 MLLP listener (raw TCP peer)', () => {
   let w: ChannelWorld;

@@ -56,6 +56,7 @@ import {
   traceCode,
   uploadAttempt,
 } from '../../contract/store-fixtures.js';
+import { inboundMessage } from '../../support/inbound-message.js';
 
 const ORACLE_MAX_IDENTIFIER = 30;
 
@@ -620,23 +621,8 @@ describe('DDL generation (offline, all dialects)', () => {
       expect(native.bindings).to.have.length(550);
     });
 
-    const message = {
-      id: 'M20250701093000000001',
-      channel: 'hl7',
-      sourceKey: 'MSG00001',
-      kind: null,
-      receivedAt: T1,
-      // GBK 你好: bytes, not text.
-      raw: Uint8Array.from([0x4d, 0x53, 0x48, 0xc4, 0xe3, 0xba, 0xc3]),
-      state: 'received' as const,
-      code: null,
-      message: null,
-      sessionId: null,
-      reply: null,
-      originalId: null,
-      reference: null,
-      updatedAt: T1,
-    };
+    // GBK 你好: bytes, not text.
+    const message = inboundMessage({ raw: Uint8Array.from([0x4d, 0x53, 0x48, 0xc4, 0xe3, 0xba, 0xc3]) });
 
     it('binds an inbound message’s raw bytes as a Buffer: varbinary(max) (mssql), a BLOB written after the insert (oracle)', () => {
       const mssql = insertInboundQuery(offlineKnex('mssql'), message).toSQL().toNative();

@@ -3,6 +3,7 @@ import type { HisEvent } from '../../../core/channels/his-event.js';
 import type { InboundChannel } from '../../../core/channels/inbound-channel.js';
 import { invalid } from '../../../core/errors.js';
 import { atorvastatinOrder, channelWorld, type ChannelWorld } from '../../support/channel-world.js';
+import { inboundMessage } from '../../support/inbound-message.js';
 
 const bytes = (event: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(event));
 
@@ -121,22 +122,17 @@ describe('HIS channels: the inbound service', () => {
     w.inbound.register(jsonChannel());
     // What a crash leaves: the message stored as received, its session completed but the decision not recorded.
     const event = dispense(w, 'RX1', w.stock.slice(0, 1));
-    const { message } = await w.store.insertInbound({
-      id: 'M900001',
-      channel: 'test',
-      sourceKey: 'K1',
-      kind: null,
-      receivedAt: w.clock.now().toISOString(),
-      raw: bytes(event),
-      state: 'received',
-      code: null,
-      message: null,
-      sessionId: null,
-      reply: null,
-      originalId: null,
-      reference: null,
-      updatedAt: w.clock.now().toISOString(),
-    });
+    const now = w.clock.now().toISOString();
+    const { message } = await w.store.insertInbound(
+      inboundMessage({
+        id: 'M900001',
+        channel: 'test',
+        sourceKey: 'K1',
+        receivedAt: now,
+        raw: bytes(event),
+        updatedAt: now,
+      })
+    );
     const session = await w.window.openWithScans(
       'dispense',
       event.order,

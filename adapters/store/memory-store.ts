@@ -15,6 +15,7 @@ import type { SessionQuery } from '../../core/ports/session-store.js';
 import type { Store } from '../../core/ports/store.js';
 import type { AuditEntry, BusinessRow } from '../../core/window/business-row.js';
 import type { Session } from '../../core/window/session.js';
+import type { Upload } from '../../core/insurance/upload.js';
 import {
   checkDraftBatch,
   checkExpectedVersions,
@@ -40,6 +41,15 @@ interface CodeEntry {
 }
 
 const copy = <T>(value: T): T => structuredClone(value);
+
+export interface MemorySnapshot {
+  drugs: Drug[];
+  packs: Pack[];
+  events: LedgerEvent[];
+  sessions: Session[];
+  audit: AuditEntry[];
+  uploads: Upload[];
+}
 /** What a JSON text column gives back: undefined properties dropped, nothing but plain data. */
 const jsonCopy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
@@ -293,6 +303,21 @@ export class MemoryStore extends OutboxDelegation<MemoryUploads, MemoryProxy, Me
   }
 
   async close(): Promise<void> {}
+
+  /**
+   * Everything held (copies), for the in-memory twins of read models (reconciliation, anomalies): the knex
+   * adapters answer those with SQL, the twins with plain loops over this.
+   */
+  snapshot(): MemorySnapshot {
+    return {
+      drugs: [...this.drugs.values()].map(copy),
+      packs: [...this.packs.values()].map(copy),
+      events: [...this.events.values()].flat().map(copy),
+      sessions: [...this.sessions.values()].map(copy),
+      audit: this.audit.map(copy),
+      uploads: this.uploads.all(),
+    };
+  }
 
   /** Same order of checks as KnexLedger.applyIn; returns the packs as the commit leaves them. Writes nothing. */
   private checkLedger(changes: LedgerChange[]): Map<string, Pack> {

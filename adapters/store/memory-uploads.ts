@@ -35,6 +35,11 @@ function candidateOf(u: Upload): ClaimCandidate {
 export class MemoryUploads implements UploadStore {
   /** Insertion order is id order, like the SQL table's numbered ids. */
   private uploads = new Map<number, Upload>();
+
+  /** Every upload (copies), for in-memory read models. */
+  all(): Upload[] {
+    return [...this.uploads.values()].map((u) => structuredClone(u));
+  }
   private idByKey = new Map<string, number>();
   private idsByOrderKey = new Map<string, Set<number>>();
   private attempts = new Map<number, UploadAttempt[]>();

@@ -34,6 +34,26 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
+    // The pages' scripts (adapters/http/pages) run in the browser.
+    files: ['adapters/http/pages/**/*.js'],
+    languageOptions: {
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        location: 'readonly',
+        history: 'readonly',
+        localStorage: 'readonly',
+        sessionStorage: 'readonly',
+        fetch: 'readonly',
+        Node: 'readonly',
+        CustomEvent: 'readonly',
+        URLSearchParams: 'readonly',
+        FormData: 'readonly',
+        getComputedStyle: 'readonly',
+      },
+    },
+  },
+  {
     // Tests read JSON bodies of many shapes.
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

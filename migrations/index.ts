@@ -7,6 +7,8 @@ import * as foundation from './0001-foundation.js';
 import * as windowSessions from './0002-window-sessions.js';
 import * as uploadOutbox from './0003-upload-outbox.js';
 import * as hisChannels from './0004-his-channels.js';
+import * as reconciliation from './0005-reconciliation.js';
+import * as anomalies from './0006-anomalies.js';
 
 export interface NamedMigration {
   name: string;
@@ -28,6 +30,8 @@ export const migrations: readonly NamedMigration[] = [
   { name: '0002-window-sessions', migration: forwardOnly('0002-window-sessions', windowSessions.up) },
   { name: '0003-upload-outbox', migration: forwardOnly('0003-upload-outbox', uploadOutbox.up) },
   { name: '0004-his-channels', migration: forwardOnly('0004-his-channels', hisChannels.up) },
+  { name: '0005-reconciliation', migration: forwardOnly('0005-reconciliation', reconciliation.up) },
+  { name: '0006-anomalies', migration: forwardOnly('0006-anomalies', anomalies.up) },
 ];
 
 /** Where knex records applied migrations (≤ 30 characters including the `_lock` table, for Oracle). */

@@ -15,7 +15,9 @@ import { loadDemoData } from './demo/load-demo-data.js';
 import { formatDoctorTable, runDoctor } from './doctor.js';
 import { loadConfig } from './load-config.js';
 import { registerUploadsCommand } from './uploads-command.js';
+import { registerBookStockImport, registerReportCommand } from './report-command.js';
 import { registerInboundCommand } from './inbound-command.js';
+import { registerAnomaliesCommand } from './anomalies-command.js';
 import { createLogger } from './logger.js';
 import type { Tracegate } from './tracegate.js';
 import { createTracegate } from './tracegate.js';
@@ -157,12 +159,16 @@ program
   .description('state and history of one trace code')
   .action(
     action(async (tg, code: string) => {
-      console.log(JSON.stringify(presentLookup(await tg.ledger.lookup(code)), null, 2));
+      const lookup = await tg.ledger.lookup(code);
+      console.log(JSON.stringify(presentLookup(lookup, await tg.anomalies.noticesOf(lookup.pack.traceCode)), null, 2));
     })
   );
 
 registerUploadsCommand(program, action);
+registerReportCommand(program, action);
+registerBookStockImport(imports, action);
 registerInboundCommand(program, action);
+registerAnomaliesCommand(program, imports, action);
 registerSandboxCommand(program);
 
 /** With demo.sandbox.enabled and no upstream configured, the platform sandbox runs in this process as the upstream. */

@@ -2,6 +2,7 @@ import { fhirConfigSchema } from '../adapters/fhir/fhir-config.js';
 import { hisDbChannelSchema } from '../adapters/his-db/his-db-config.js';
 import { hl7ChannelSchema } from '../adapters/hl7/hl7-config.js';
 import { z } from 'zod';
+import { anomaliesConfigSchema } from './anomalies-config.js';
 
 const storeSchema = z.discriminatedUnion('client', [
   z.object({ client: z.literal('sqlite'), filename: z.string().min(1).default('./data/tracegate.sqlite') }).strict(),
@@ -258,6 +259,8 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Reports for the pharmacy head: anomalies (PRODUCT.md rule 8; plugin/anomalies-config.ts). */
+    reports: z.object({ anomalies: anomaliesConfigSchema }).strict().prefault({}),
     /** Extension modules (paths or package names) that register bindings in the container. */
     plugins: z.array(z.string().min(1)).default([]),
   })

@@ -25,4 +25,15 @@ export const TOKENS = {
   /** Multi-bound: express routers a channel serves (FHIR POST), mounted behind bearer auth. */
   ChannelRoutes: Symbol.for('tracegate.ChannelRoutes'),
   ChannelRunner: Symbol.for('tracegate.ChannelRunner'),
+  /** Reports (药帐核对, book stock, the daily trend): the store's read model and the services. */
+  ReconciliationStore: Symbol.for('tracegate.ReconciliationStore'),
+  ReconciliationService: Symbol.for('tracegate.ReconciliationService'),
+  BookStockService: Symbol.for('tracegate.BookStockService'),
+  DailyReportService: Symbol.for('tracegate.DailyReportService'),
+  /** Optional: anomalies found per day for the daily trend (bound by whoever keeps anomalies). */
+  DailyAnomalyCounter: Symbol.for('tracegate.DailyAnomalyCounter'),
+  /** Anomalies (PRODUCT.md rule 8): the store of findings and notices, the service, the daily run. */
+  AnomalyStore: Symbol.for('tracegate.AnomalyStore'),
+  AnomalyService: Symbol.for('tracegate.AnomalyService'),
+  AnomalyRunner: Symbol.for('tracegate.AnomalyRunner'),
 } as const;

@@ -29,6 +29,11 @@ import type { InventoryCountService } from '../core/insurance/inventory-count-se
 import type { OutboxSender } from '../core/insurance/outbox-sender.js';
 import type { InsuranceUpstream } from '../core/ports/insurance-upstream.js';
 import { storeModule } from './modules/store-module.js';
+import { reportsModule } from './modules/reports-module.js';
+import type { ReportServices } from '../core/reports/report-services.js';
+import { anomalyModule } from './modules/anomaly-module.js';
+import type { AnomalyService } from '../core/anomalies/anomaly-service.js';
+import type { AnomalyRunner } from './anomaly-runner.js';
 import { TOKENS } from './tokens.js';
 import type { TracegateModule } from './tracegate-module.js';
 
@@ -43,6 +48,10 @@ export interface Tracegate {
   readonly window: WindowService;
   /** The HIS channels' stored messages (list, re-drive). */
   readonly inbound: InboundService;
+  /** Anomalies and the platform's duplicate-code notices (PRODUCT.md rule 8). */
+  readonly anomalies: AnomalyService;
+  /** Reports: 药帐核对 (reconciliation), the HIS's book stock, the daily trend. */
+  readonly reports: ReportServices;
   readonly insurance: {
     readonly proxy: ProxyService;
     readonly uploads: UploadsService;
@@ -76,6 +85,8 @@ export async function createTracegate(config: TracegateConfig, options: CreateOp
     coreModule,
     insuranceModule,
     channelsModule,
+    reportsModule,
+    anomalyModule,
     ...(options.modules ?? []),
     ...(await loadPlugins(config.plugins)),
   ];
@@ -99,6 +110,13 @@ export async function createTracegate(config: TracegateConfig, options: CreateOp
   const window = container.get<WindowService>(TOKENS.WindowService);
   const inbound = container.get<InboundService>(TOKENS.InboundService);
   const channels = container.get<ChannelRunner>(TOKENS.ChannelRunner);
+  const anomalies = container.get<AnomalyService>(TOKENS.AnomalyService);
+  const anomalyRunner = container.get<AnomalyRunner>(TOKENS.AnomalyRunner);
+  const reports: ReportServices = {
+    reconciliation: container.get(TOKENS.ReconciliationService),
+    bookStock: container.get(TOKENS.BookStockService),
+    daily: container.get(TOKENS.DailyReportService),
+  };
   const insurance = {
     proxy: container.get<ProxyService>(TOKENS.ProxyService),
     uploads: container.get<UploadsService>(TOKENS.UploadsService),
@@ -122,6 +140,8 @@ export async function createTracegate(config: TracegateConfig, options: CreateOp
       stockChanges: insurance.stockChanges,
       inventoryCounts: insurance.inventoryCounts,
       inbound,
+      anomalies,
+      reports,
       channelRoutes,
       healthChecks,
     }));
@@ -137,6 +157,8 @@ export async function createTracegate(config: TracegateConfig, options: CreateOp
     relations,
     window,
     inbound,
+    anomalies,
+    reports,
     insurance,
     healthChecks,
     httpApp,
@@ -160,6 +182,7 @@ export async function createTracegate(config: TracegateConfig, options: CreateOp
       log.info('tracegate listening', { url, store: config.store.client });
       await insurance.runner.start();
       await channels.start();
+      anomalyRunner.start();
       return { url };
     },
     async stop() {
@@ -168,6 +191,7 @@ export async function createTracegate(config: TracegateConfig, options: CreateOp
       }
       server = undefined;
       await channels.stop();
+      await anomalyRunner.stop();
       await insurance.runner.stop();
       await insurance.upstream.close();
       await store.close();

@@ -11,6 +11,7 @@ import type { Clock } from '../../core/ports/clock.js';
 import type { InboundStore } from '../../core/ports/inbound-store.js';
 import type { DispenseOrder } from '../../core/window/session.js';
 import { BackgroundLoop } from '../background-loop.js';
+import { syncBookStock, type BookStockSink, type StockSyncResult } from './book-stock-sync.js';
 import { syncCatalog, type CatalogSyncResult } from './catalog-sync.js';
 import { findPrescription } from './find-prescription.js';
 import { HisDbChannel } from './his-db-channel.js';
@@ -26,6 +27,8 @@ export interface HisDbChannelDeps {
   catalog: CatalogService;
   clock: Clock;
   log: ChannelLog;
+  /** Where the stock query's figures go (the book stock service); without it stockQuery is not run. */
+  bookStock?: BookStockSink;
 }
 
 export interface HisDbChannelRuntime extends ChannelRuntime {
@@ -33,6 +36,8 @@ export interface HisDbChannelRuntime extends ChannelRuntime {
   /** One poll now (queued behind a poll in progress). */
   pollOnce(): Promise<PollResult>;
   syncCatalog(): Promise<CatalogSyncResult>;
+  /** The stock query's figures for a day (default today) into the book stock. */
+  syncBookStock(asOf?: string): Promise<StockSyncResult>;
   findPrescription(prescriptionNo: string): Promise<DispenseOrder | undefined>;
   /** Write-backs that failed and wait for the next poll. */
   pendingWriteBacks(): number;
@@ -53,6 +58,14 @@ export function createHisDbChannel(config: HisDbConfig, deps: HisDbChannelDeps):
   const poller = new HisDbPoller(config, db, writeBacks, deps);
   const actor = `his-db:${config.name}`;
   const sync = (): Promise<CatalogSyncResult> => syncCatalog(db, config, deps.catalog, actor);
+  const bookStock = deps.bookStock;
+  const syncStock = async (asOf?: string): Promise<StockSyncResult> => {
+    if (!bookStock) {
+      throw new Error('HIS database channel built without a book stock service');
+    }
+    return syncBookStock(db, config, { bookStock, catalog: deps.catalog }, actor, asOf);
+  };
+  const stocked = config.stockQuery !== undefined && bookStock !== undefined;
 
   const job = (name: string) => ({
     name: 'HIS database round',
@@ -60,12 +73,19 @@ export function createHisDbChannel(config: HisDbConfig, deps: HisDbChannelDeps):
     fields: { channel: config.name, job: name },
   });
   const catalogLoop =
-    config.catalogQuery !== undefined && config.catalogSyncMinutes > 0
+    (config.catalogQuery !== undefined || stocked) && config.catalogSyncMinutes > 0
       ? new BackgroundLoop({
           ...job('catalog sync'),
           round: async () => {
-            const result = await sync();
-            deps.log.info('HIS catalog synced', { channel: config.name, ...result });
+            if (config.catalogQuery !== undefined) {
+              const result = await sync();
+              deps.log.info('HIS catalog synced', { channel: config.name, ...result });
+            }
+            // After the catalog: the figures of drugs it just added are kept, not skipped.
+            if (stocked) {
+              const result = await syncStock();
+              deps.log.info('HIS book stock synced', { channel: config.name, ...result });
+            }
             return 0;
           },
           idleMs: config.catalogSyncMinutes * 60_000,
@@ -98,6 +118,7 @@ export function createHisDbChannel(config: HisDbConfig, deps: HisDbChannelDeps):
     },
     pollOnce: () => poller.pollOnce(),
     syncCatalog: sync,
+    syncBookStock: syncStock,
     findPrescription: (prescriptionNo) => findPrescription(db, config, prescriptionNo),
     pendingWriteBacks: () => writeBacks.pendingCount,
   };

@@ -77,13 +77,15 @@ export const hisDbChannelShape = z
     backoffMaxMs: z.number().int().min(1000).max(3_600_000).default(60_000),
     /** Any one statement is cancelled after this long. */
     queryTimeoutMs: z.number().int().min(1000).max(600_000).default(30_000),
-    /** Sync the catalog at start and then every N minutes (0: only when asked). */
+    /** Sync the catalog (and the book stock, with stockQuery) at start and then every N minutes (0: only when asked). */
     catalogSyncMinutes: z.number().int().min(0).max(10_080).default(0),
     /** How bytes the driver returns for a column (VARBINARY/BLOB/RAW) are decoded: legacy GBK databases. */
     binaryEncoding: z.enum(['utf8', 'gbk', 'gb18030']).default('utf8'),
     /** :message of the write-back is cut to this many characters (the HIS column's width). */
     messageMaxLength: z.number().int().min(20).max(4000).default(200),
     catalogQuery: sql.optional(),
+    /** The HIS's book stock per drug (his_drug_code, quantity[, units]) for :asOf, synced with the catalog. */
+    stockQuery: sql.optional(),
     prescriptionQuery: sql.optional(),
     eventQuery: sql,
     writeBack: sql.optional(),

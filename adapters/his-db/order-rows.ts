@@ -27,7 +27,15 @@ export function dispenseOrderOf(src: RowSource, rows: readonly HisRow[]): Dispen
     settlementId: headerText(src, rows, 'settlement_id'),
     doctorName: headerText(src, rows, 'doctor_name'),
     lines: linesOf(src, rows, (i) => ({ ...lineOf(src, rows, i), unit: requiredText(src, rows, i, 'unit') })),
+    ...agentOf(src, rows),
   };
+}
+
+/** 代办人, when the HIS's SQL gives agent_name and/or agent_phone (optional columns). */
+function agentOf(src: RowSource, rows: readonly HisRow[]): Pick<DispenseOrder, 'agent'> {
+  const name = headerText(src, rows, 'agent_name');
+  const phone = headerText(src, rows, 'agent_phone');
+  return name === null && phone === null ? {} : { agent: { name, phone } };
 }
 
 export function returnOrderOf(src: RowSource, rows: readonly HisRow[]): ReturnOrder {

@@ -14,11 +14,12 @@ import { invalid, type TracegateError } from '../../core/errors.js';
 export const HisDbClients = ['mssql', 'oracledb', 'pg', 'mysql2'] as const;
 export type HisDbClient = (typeof HisDbClients)[number];
 
-export const HisDbStatements = ['catalogQuery', 'prescriptionQuery', 'eventQuery', 'writeBack'] as const;
+export const HisDbStatements = ['catalogQuery', 'stockQuery', 'prescriptionQuery', 'eventQuery', 'writeBack'] as const;
 export type HisDbStatement = (typeof HisDbStatements)[number];
 
 export const statementLabel: Record<HisDbStatement, string> = {
   catalogQuery: '药品目录查询',
+  stockQuery: '账面库存查询',
   prescriptionQuery: '处方查询',
   eventQuery: '发药/退药事件查询',
   writeBack: '结果回写语句',
@@ -27,6 +28,8 @@ export const statementLabel: Record<HisDbStatement, string> = {
 /** What tracegate binds for each statement, and what the statement must use. */
 export const statementParams: Record<HisDbStatement, { provided: readonly string[]; required: readonly string[] }> = {
   catalogQuery: { provided: [], required: [] },
+  // :asOf is the day (yyyy-MM-dd) the figures are for; a HIS that only keeps today's stock may ignore it.
+  stockQuery: { provided: ['asOf'], required: [] },
   prescriptionQuery: { provided: ['prescriptionNo'], required: ['prescriptionNo'] },
   // Without :limit one poll could read the whole table; without :watermark every poll reads from the start.
   eventQuery: { provided: ['watermark', 'limit'], required: ['watermark', 'limit'] },
@@ -155,6 +158,7 @@ function requiredWhy(statement: HisDbStatement, name: string): string {
     case 'prescriptionQuery':
       return '要查询的处方号';
     case 'catalogQuery':
+    case 'stockQuery':
       return '';
     default:
       return statement satisfies never;

@@ -16,9 +16,13 @@ import { codeRoutes } from './routes/code-routes.js';
 import { drugRoutes } from './routes/drug-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { importRoutes } from './routes/import-routes.js';
+import { pageRoutes } from './routes/page-routes.js';
 import { windowRoutes } from './routes/window-routes.js';
 import { proxyRoutes } from './routes/proxy-routes.js';
 import { uploadRoutes } from './routes/upload-routes.js';
+import { bookStockRoutes } from './routes/book-stock-routes.js';
+import { reportRoutes } from './routes/report-routes.js';
+import type { ReportServices } from '../../core/reports/report-services.js';
 import type { ProxyService } from '../../core/insurance/proxy-service.js';
 import type { UploadsService } from '../../core/insurance/uploads-service.js';
 import type { StockChangeService } from '../../core/insurance/stock-change-service.js';
@@ -26,6 +30,8 @@ import type { InventoryCountService } from '../../core/insurance/inventory-count
 import { stockChangeRoutes } from './routes/stock-change-routes.js';
 import { inboundRoutes } from './routes/inbound-routes.js';
 import type { InboundService } from '../../core/channels/inbound-service.js';
+import type { AnomalyService } from '../../core/anomalies/anomaly-service.js';
+import { anomalyRoutes } from './routes/anomaly-routes.js';
 
 export interface HttpDeps {
   config: TracegateConfig;
@@ -39,6 +45,10 @@ export interface HttpDeps {
   stockChanges: StockChangeService;
   inventoryCounts: InventoryCountService;
   inbound: InboundService;
+  /** 药帐核对, book stock, the daily trend. */
+  reports: ReportServices;
+  /** Anomalies and duplicate-code notices (PRODUCT.md rule 8). */
+  anomalies: AnomalyService;
   /** Routes HIS channels serve themselves (FHIR POST), behind bearer auth with the integration role. */
   channelRoutes: Router[];
   healthChecks: () => HealthCheck[];
@@ -71,6 +81,8 @@ export function createHttpApp(deps: HttpDeps): Express {
     app.use(proxyRoutes(deps.proxy, { prefix: proxy.prefix, allowFrom: proxy.allowFrom, bodyLimit: limit }, deps.log));
   }
   app.use(healthRoutes(deps.healthChecks));
+  // The pages are static and public; their scripts call the API with a bearer token.
+  app.use(pageRoutes());
   if (deps.channelRoutes.length > 0) {
     app.use('/fhir', auth.authenticate, auth.require('integration'));
     deps.channelRoutes.forEach((routes) => app.use(routes));
@@ -81,13 +93,17 @@ export function createHttpApp(deps: HttpDeps): Express {
   const api = express.Router();
   api.use(auth.authenticate);
   api.use(importRoutes(deps, auth, limit));
+  // Before express.json: the book stock import reads the file body raw (its JSON route parses its own body).
+  api.use(bookStockRoutes(deps.reports, auth, limit));
+  api.use(reportRoutes(deps.reports, auth));
   api.use(express.json({ limit }));
-  api.use(codeRoutes(deps.ledger));
+  api.use(codeRoutes(deps.ledger, deps.anomalies));
   api.use(drugRoutes(deps.catalog, auth));
   api.use(windowRoutes(deps.window, auth));
   api.use(uploadRoutes(deps.uploads, auth));
   api.use(stockChangeRoutes(deps.stockChanges, deps.inventoryCounts, auth));
   api.use(inboundRoutes(deps.inbound, auth));
+  api.use(anomalyRoutes(deps.anomalies, auth, limit));
   app.use('/api/v1', api);
   app.use(notFoundHandler);
   app.use(errorHandler(deps.log));

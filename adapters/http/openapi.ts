@@ -1,7 +1,9 @@
 /** OpenAPI 3.1 description of the HTTP API, served at /api/v1/openapi.json. Kept beside the routes it describes. */
 import { errors, json } from './openapi-parts.js';
 import { uploadPaths } from './openapi-uploads.js';
+import { reportPaths } from './openapi-reports.js';
 import { inboundPaths } from './openapi-inbound.js';
+import { anomalyPaths, nationalAppSchema } from './openapi-anomalies.js';
 
 const codeParam = { name: 'hisDrugCode', in: 'path', required: true, schema: { type: 'string' } };
 const fileBody = {
@@ -72,6 +74,11 @@ const sessionOpenSchemas = {
       settlementType: { enum: ['insured', 'self_pay'] },
       settlementId: { type: ['string', 'null'] },
       doctorName: { type: ['string', 'null'] },
+      agent: {
+        type: ['object', 'null'],
+        description: '代办人: who collects the drugs for the patient (anomaly AGENT_MANY_PATIENTS)',
+        properties: { name: { type: ['string', 'null'] }, phone: { type: ['string', 'null'] } },
+      },
       location: { type: 'string', description: 'the window, e.g. 门诊西药房 3号窗口' },
       lines: {
         type: 'array',
@@ -251,6 +258,8 @@ export const openApiDocument = {
           since: { type: 'string' },
           parent: { type: ['object', 'null'] },
           history: { type: 'array', items: { type: 'object' } },
+          nationalApp: nationalAppSchema,
+          duplicateNotices: { type: 'array', items: { type: 'object' }, description: 'the platform’s notices for it' },
         },
       },
       ...sessionOpenSchemas,
@@ -340,7 +349,9 @@ export const openApiDocument = {
       },
     },
     ...uploadPaths,
+    ...reportPaths,
     ...inboundPaths,
+    ...anomalyPaths,
     ...sessionPaths('receipts', 'ReceiptOpen', 'receipt'),
     ...sessionPaths('dispenses', 'DispenseOpen', 'dispense'),
     ...sessionPaths('returns', 'ReturnOpen', 'return'),

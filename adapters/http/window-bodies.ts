@@ -16,6 +16,15 @@ export const dispenseBody = z
     settlementType: z.enum(['insured', 'self_pay']),
     settlementId: z.string().max(30).nullable().default(null),
     doctorName: z.string().max(50).nullable().default(null),
+    /** 代办人: who collects the drugs for the patient (the anomaly rule AGENT_MANY_PATIENTS groups by it). */
+    agent: z
+      .object({
+        name: z.string().trim().max(50).nullable().default(null),
+        phone: z.string().trim().max(30).nullable().default(null),
+      })
+      .strict()
+      .nullable()
+      .optional(),
     location: z.string().max(100).optional(),
     lines: z
       .array(

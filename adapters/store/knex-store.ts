@@ -23,11 +23,14 @@ import { KnexSessions } from './knex-sessions.js';
 import { OutboxDelegation } from './outbox-delegation.js';
 import { KnexUploads } from './knex-uploads.js';
 import { TABLES } from './tables.js';
+import { ANOMALY_TABLES } from './anomaly-tables.js';
 
 /** Children before parents, so foreign keys never block the delete. */
 const DELETE_ORDER = [
+  ...Object.values(ANOMALY_TABLES),
   TABLES.inboundMessages,
   TABLES.channelMarks,
+  TABLES.bookStock,
   TABLES.uploadAttempts,
   TABLES.uploadKeys,
   TABLES.proxyRequests,

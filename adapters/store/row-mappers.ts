@@ -247,6 +247,9 @@ export function sessionValues(s: Session): unknown[] {
     s.completedAt,
     s.version,
     JSON.stringify(s),
+    keys.patientName,
+    keys.contact,
+    keys.maxBoxes,
   ];
 }
 
@@ -263,6 +266,9 @@ export function sessionUpdate(s: Session): Row {
     completed_at: s.completedAt,
     version: s.version,
     doc: JSON.stringify(s),
+    patient_name: keys.patientName,
+    contact: keys.contact,
+    max_boxes: keys.maxBoxes,
   };
 }
 

@@ -11,20 +11,33 @@ import { conflict, type TracegateError } from '../../core/errors.js';
 import { StoreConflict } from '../../core/ports/ledger-store.js';
 import type { SessionQuery } from '../../core/ports/session-store.js';
 import type { BusinessRow } from '../../core/window/business-row.js';
-import type { Session } from '../../core/window/session.js';
+import type { DispenseOrder, Session } from '../../core/window/session.js';
+import { contactKey } from '../../core/anomalies/contact-key.js';
+import { largestLineBoxes } from '../../core/anomalies/line-boxes.js';
 import { duplicatesIn } from './ledger-rules.js';
 import { compareCodes } from './ordering.js';
 
 export interface SessionKeys {
   prescriptionNo: string | null;
   visitNo: string | null;
+  /** Dispenses only (0006-anomalies): the patient's name, the agent's contact key, the largest line in boxes. */
+  patientName: string | null;
+  contact: string | null;
+  maxBoxes: number | null;
 }
 
 /** The prescription and visit a session is about: a dispense's order, a return's naming of the sale; none for a receipt. */
 export function sessionKeys(session: Session): SessionKeys {
   const order = session.order as { prescriptionNo?: unknown; visitNo?: unknown };
   const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
-  return { prescriptionNo: str(order.prescriptionNo), visitNo: str(order.visitNo) };
+  const dispense = session.kind === 'dispense' ? (session.order as DispenseOrder) : null;
+  return {
+    prescriptionNo: str(order.prescriptionNo),
+    visitNo: str(order.visitNo),
+    patientName: dispense ? (str(dispense.patientName)?.slice(0, 100) ?? null) : null,
+    contact: dispense ? contactKey(dispense.agent) : null,
+    maxBoxes: largestLineBoxes(session),
+  };
 }
 
 export function matchesQuery(session: Session, query: SessionQuery): boolean {

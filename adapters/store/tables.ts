@@ -19,6 +19,7 @@ export const TABLES = {
   packHolds: 'tg_pack_holds',
   inboundMessages: 'tg_inbound_msgs',
   channelMarks: 'tg_channel_marks',
+  bookStock: 'tg_book_stock',
 } as const;
 
 export interface ColumnSpec {
@@ -121,6 +122,10 @@ export const SESSION_COLUMNS: readonly ColumnSpec[] = [
   text('completed_at'),
   int('version'),
   text('doc'),
+  // 0006-anomalies: what the agent and over-quantity rules filter on.
+  text('patient_name'),
+  text('contact'),
+  int('max_boxes'),
 ];
 
 /**
@@ -223,6 +228,17 @@ export const AUDIT_COLUMNS: readonly ColumnSpec[] = [
   text('trace_code'),
   text('code'),
   text('reason'),
+];
+
+/** The HIS's book stock per drug and day (0005-reconciliation). */
+export const BOOK_STOCK_COLUMNS: readonly ColumnSpec[] = [
+  text('his_drug_code'),
+  text('as_of'),
+  int('quantity'),
+  int('units'),
+  text('source'),
+  text('recorded_at'),
+  text('recorded_by'),
 ];
 
 export function columnNames(columns: readonly ColumnSpec[]): string[] {

@@ -23,6 +23,15 @@ export interface OrderLine {
   businessKey?: string;
 }
 
+/**
+ * Who collected the drugs for the patient (代办人), when the HIS or the window records it: the anomaly rule
+ * AGENT_MANY_PATIENTS groups prescriptions by this contact.
+ */
+export interface DispenseAgent {
+  name: string | null;
+  phone: string | null;
+}
+
 export interface DispenseOrder {
   prescriptionNo: string;
   visitNo: string;
@@ -34,6 +43,8 @@ export interface DispenseOrder {
   settlementId: string | null;
   doctorName: string | null;
   lines: OrderLine[];
+  /** 代办人 (absent or null: the patient collected the drugs, or the channel does not say). */
+  agent?: DispenseAgent | null;
 }
 
 export interface ReceiptLine {

@@ -8,6 +8,7 @@ import { createFhirChannels } from '../../adapters/fhir/create-fhir-channels.js'
 import { createHisDbChannel } from '../../adapters/his-db/create-his-db-channel.js';
 import { createHl7Channel } from '../../adapters/hl7/create-hl7-channel.js';
 import type { CatalogService } from '../../core/catalog/catalog-service.js';
+import type { BookStockService } from '../../core/reports/reconciliation/book-stock-service.js';
 import { InboundService } from '../../core/channels/inbound-service.js';
 import type { ChannelRuntime } from '../../core/ports/channel-runtime.js';
 import type { Clock } from '../../core/ports/clock.js';
@@ -41,9 +42,22 @@ export const channelsModule: TracegateModule = {
     for (const his of config.channels.hisDb) {
       c.bind<ChannelRuntime>(TOKENS.ChannelRuntime)
         .toResolvedValue(
-          (inbound: InboundService, store: Store, catalog: CatalogService, clock: Clock, log: Logger) =>
-            createHisDbChannel(his, { inbound, store, catalog, clock, log }),
-          [TOKENS.InboundService, TOKENS.Store, TOKENS.CatalogService, TOKENS.Clock, TOKENS.Logger]
+          (
+            inbound: InboundService,
+            store: Store,
+            catalog: CatalogService,
+            clock: Clock,
+            log: Logger,
+            bookStock: BookStockService
+          ) => createHisDbChannel(his, { inbound, store, catalog, clock, log, bookStock }),
+          [
+            TOKENS.InboundService,
+            TOKENS.Store,
+            TOKENS.CatalogService,
+            TOKENS.Clock,
+            TOKENS.Logger,
+            TOKENS.BookStockService,
+          ]
         )
         .inSingletonScope();
     }

@@ -1,17 +1,25 @@
 import { Router } from 'express';
+import type { AnomalyService } from '../../../core/anomalies/anomaly-service.js';
+import { noticeKindName, type DuplicateNotice } from '../../../core/anomalies/duplicate-notice.js';
+import { nationalAppAnswer } from '../../../core/anomalies/national-app-answer.js';
 import type { LedgerService, CodeLookup } from '../../../core/ledger/ledger-service.js';
 import { ledgerActionName, packStateName } from '../../../core/ledger/pack.js';
 
-/** GET /api/v1/codes/:code — the state and the whole history of one pack. */
-export function codeRoutes(ledger: LedgerService): Router {
+/**
+ * GET /api/v1/codes/:code — the state and the whole history of one pack, what the national app answers for it, and
+ * the platform's duplicate notices about it.
+ */
+export function codeRoutes(ledger: LedgerService, anomalies?: Pick<AnomalyService, 'noticesOf'>): Router {
   const r = Router();
   r.get('/codes/:code', async (req, res) => {
-    res.json(presentLookup(await ledger.lookup(req.params.code)));
+    const lookup = await ledger.lookup(req.params.code);
+    const notices = anomalies ? await anomalies.noticesOf(lookup.pack.traceCode) : [];
+    res.json(presentLookup(lookup, notices));
   });
   return r;
 }
 
-export function presentLookup(l: CodeLookup): Record<string, unknown> {
+export function presentLookup(l: CodeLookup, notices: readonly DuplicateNotice[] = []): Record<string, unknown> {
   const { pack } = l;
   return {
     traceCode: pack.traceCode,
@@ -43,5 +51,7 @@ export function presentLookup(l: CodeLookup): Record<string, unknown> {
       reason: e.reason,
       details: e.details,
     })),
+    nationalApp: nationalAppAnswer(l.history, notices),
+    duplicateNotices: notices.map(({ noticeKey: _key, ...n }) => ({ ...n, kindName: noticeKindName[n.kind] })),
   };
 }

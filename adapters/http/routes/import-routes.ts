@@ -11,7 +11,7 @@ import type { HttpDeps } from '../create-http-app.js';
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** The file's name (for its type): X-Filename header, ?filename=, else from the content type. */
-function fileNameOf(req: Request): string {
+export function fileNameOf(req: Request): string {
   const given = req.get('x-filename') ?? (typeof req.query.filename === 'string' ? req.query.filename : undefined);
   if (given) {
     return decodeURIComponent(given);
@@ -19,7 +19,7 @@ function fileNameOf(req: Request): string {
   return req.is(XLSX_TYPE) ? 'upload.xlsx' : 'upload.csv';
 }
 
-function fileBody(req: Request): Buffer {
+export function fileBody(req: Request): Buffer {
   if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
     throw invalid('IMPORT_FILE_MISSING', '请求体中没有文件：请把 CSV 或 XLSX 文件本身作为请求体上传');
   }

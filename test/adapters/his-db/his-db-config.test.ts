@@ -60,9 +60,11 @@ describe('HIS database channel config', () => {
         code: 'CODE_ALREADY_DISPENSED',
         message: '已发出',
         sessionId: null,
+        asOf: '2026-11-29',
       };
       const expected = {
         catalogQuery: [],
+        stockQuery: ['2026-11-29'],
         prescriptionQuery: ['RX1'],
         eventQuery: client === 'mssql' ? [200, '1024'] : ['1024', 200],
         writeBack: ['refused', 'CODE_ALREADY_DISPENSED', '已发出', null, '7'],

@@ -77,6 +77,18 @@ describe('HIS database events: reading rows', () => {
     });
   });
 
+  it('reads the agent (代办人) from the optional agent_name / agent_phone columns', () => {
+    const withAgent = event(read([line({ agent_name: '王五', agent_phone: '13900001111' })]));
+    expect(withAgent.kind === 'dispense' && withAgent.order.agent).to.deep.equal({
+      name: '王五',
+      phone: '13900001111',
+    });
+    const phoneOnly = event(read([line({ agent_name: null, agent_phone: '13900001111' })]));
+    expect(phoneOnly.kind === 'dispense' && phoneOnly.order.agent).to.deep.equal({ name: null, phone: '13900001111' });
+    const none = event(read([line()]));
+    expect(none.kind === 'dispense' && 'agent' in none.order).to.equal(false);
+  });
+
   it('reads Oracle’s upper-case columns and numbers alike', () => {
     const upper = Object.fromEntries(Object.entries(line()).map(([k, v]) => [k.toUpperCase(), v]));
     const rows = [normalizeRow({ ...upper, EVENT_ID: 12, WATERMARK: 12, LINE_NO: 1, QUANTITY: 2 }, 'utf8')];

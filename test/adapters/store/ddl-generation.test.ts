@@ -43,6 +43,9 @@ import { foundationSchema } from '../../../migrations/0001-foundation.js';
 import { windowSessionsSchema } from '../../../migrations/0002-window-sessions.js';
 import { uploadOutboxSchema } from '../../../migrations/0003-upload-outbox.js';
 import { dropHisChannelsSchema, hisChannelsSchema } from '../../../migrations/0004-his-channels.js';
+import { implicitReceiptIndexSql, reconciliationSchema } from '../../../migrations/0005-reconciliation.js';
+import { anomaliesSchema } from '../../../migrations/0006-anomalies.js';
+import { ANOMALY_TABLES } from '../../../adapters/store/anomaly-tables.js';
 import { MIGRATION_TABLE, migrations } from '../../../migrations/index.js';
 import {
   T0,
@@ -105,6 +108,26 @@ const expectedNames = [
   'tg_inbound_msgs_ref_idx',
   'tg_inbound_msgs_orig_idx',
   'tg_channel_marks_pk',
+  // 0005-reconciliation
+  'tg_book_stock_pk',
+  'tg_pack_events_at_idx',
+  'tg_audit_code_idx',
+  'tg_audit_at_idx',
+  'tg_business_rows_infno_idx',
+  'tg_business_rows_dlv_idx',
+  // 0006-anomalies
+  'tg_sessions_contact_idx',
+  'tg_anomaly_runs_pk',
+  'tg_anomaly_runs_key_uq',
+  'tg_anomaly_runs_start_idx',
+  'tg_anomalies_pk',
+  'tg_anomalies_subject_uq',
+  'tg_anomalies_occurred_idx',
+  'tg_anomalies_drug_idx',
+  'tg_dup_notices_pk',
+  'tg_dup_notices_key_uq',
+  'tg_dup_notices_code_idx',
+  'tg_dup_notices_imp_idx',
 ];
 
 /** Defaults SQL Server keeps as named constraints (the other dialects have no such object). */
@@ -112,7 +135,11 @@ const mssqlDefaults = ['tg_business_rows_state_df', 'tg_business_rows_source_df'
 
 /** SQL Server also names the default constraints of tg_business_rows. */
 function expectedNamesFor(dialect: StoreDialect): string[] {
-  return [...expectedNames, ...(dialect === 'mssql' ? mssqlDefaults : [])].sort();
+  return [
+    ...expectedNames,
+    ...(dialect === 'mssql' ? mssqlDefaults : []),
+    ...(implicitReceiptIndexSql(dialect) ? ['tg_pack_events_impl_idx'] : []),
+  ].sort();
 }
 
 /** Bind parameters per statement each server accepts. */
@@ -179,8 +206,14 @@ function offlineKnex(dialect: StoreDialect): Knex {
 /** Every migration in order, as one chain. */
 function compileDdl(dialect: StoreDialect): string[] {
   const schema = offlineKnex(dialect).schema;
-  return hisChannelsSchema(
-    uploadOutboxSchema(windowSessionsSchema(foundationSchema(schema, dialect), dialect), dialect),
+  return anomaliesSchema(
+    reconciliationSchema(
+      hisChannelsSchema(
+        uploadOutboxSchema(windowSessionsSchema(foundationSchema(schema, dialect), dialect), dialect),
+        dialect
+      ),
+      dialect
+    ),
     dialect
   )
     .toSQL()
@@ -258,6 +291,8 @@ describe('DDL generation (offline, all dialects)', () => {
       '0002-window-sessions',
       '0003-upload-outbox',
       '0004-his-channels',
+      '0005-reconciliation',
+      '0006-anomalies',
     ]);
     // knex creates these two tables itself (as in knex/lib/migrations/migrate/table-creator.js); on Oracle
     // their auto-increment columns add a sequence and a trigger named after the table.
@@ -290,7 +325,7 @@ describe('DDL generation (offline, all dialects)', () => {
 
       it('compiles every migration without a connection', () => {
         expect(ddl.length).to.be.greaterThan(9);
-        for (const table of Object.values(TABLES)) {
+        for (const table of [...Object.values(TABLES), ...Object.values(ANOMALY_TABLES)]) {
           expect(all).to.match(new RegExp(`create table ${Q}${table}${E}`, 'i'));
         }
       });
@@ -303,15 +338,19 @@ describe('DDL generation (offline, all dialects)', () => {
 
       it('names every primary key, foreign key and index', () => {
         const count = (re: RegExp) => (all.match(re) ?? []).length;
-        expect(count(/primary key/gi)).to.equal(16);
-        expect(count(new RegExp(`constraint ${Q}\\w+${E} primary key`, 'gi'))).to.equal(16);
+        expect(count(/primary key/gi)).to.equal(20);
+        expect(count(new RegExp(`constraint ${Q}\\w+${E} primary key`, 'gi'))).to.equal(20);
         expect(count(/foreign key/gi)).to.equal(3);
         expect(count(new RegExp(`constraint ${Q}\\w+${E} foreign key`, 'gi'))).to.equal(3);
-        expect(count(/(create|add) index/gi)).to.equal(18);
-        expect(count(new RegExp(`(create index|add index) ${Q}\\w+${E}`, 'gi'))).to.equal(18);
-        // Three unique constraints (tg_business_rows.business_key, tg_upload_attempts (row_id, attempt),
-        // tg_inbound_msgs (channel, source_key)), spelled four ways.
-        expect(count(/create unique index|add unique|add constraint \S+ unique/gi)).to.equal(3);
+        // 0005 adds five indexes, and a partial one where the dialect has them.
+        // 0006 adds six.
+        const indexes = 29 + (implicitReceiptIndexSql(dialect) ? 1 : 0);
+        expect(count(/(create|add) index/gi)).to.equal(indexes);
+        expect(count(new RegExp(`(create index|add index) ${Q}\\w+${E}`, 'gi'))).to.equal(indexes);
+        // Six unique constraints (tg_business_rows.business_key, tg_upload_attempts (row_id, attempt),
+        // tg_inbound_msgs (channel, source_key); 0006: tg_anomaly_runs.run_key, tg_anomalies (type, subject_key),
+        // tg_dup_notices.notice_key), spelled four ways.
+        expect(count(/create unique index|add unique|add constraint \S+ unique/gi)).to.equal(6);
         expect(
           count(new RegExp(`(create unique index|add unique|add constraint) ${Q}\\w+${E}( unique)?`, 'gi'))
         ).to.be.at.least(1);
@@ -392,6 +431,19 @@ describe('DDL generation (offline, all dialects)', () => {
         }
       });
 
+      it('adds 0006’s session columns and gives the anomaly tables their key, text and JSON types', () => {
+        const alter = ddl.filter((x) => new RegExp(`^alter table ${Q}tg_sessions${E}`, 'i').test(x)).join('\n');
+        for (const column of ['patient_name', 'contact', 'max_boxes']) {
+          expect(alter).to.contain(column);
+        }
+        const types = expectedTypes[dialect];
+        expect(columnDefinition(ddl, 'tg_anomalies', 'evidence')).to.equal(`${types.details} not null`);
+        expect(columnDefinition(ddl, 'tg_anomalies', 'trace_codes')).to.equal(`${types.details} not null`);
+        expect(columnDefinition(ddl, 'tg_anomaly_runs', 'counts')).to.equal(types.details);
+        expect(columnDefinition(ddl, 'tg_dup_notices', 'trace_code')).to.equal(types.traceCode);
+        expect(columnDefinition(ddl, 'tg_dup_notices', 'extra')).to.equal(types.details);
+      });
+
       it('numbers tg_business_rows, tg_audit and tg_upload_attempts without knex’s increments()', () => {
         const oracleSql = ddl.filter((s) => /^create (sequence|or replace trigger)/.test(s));
         if (dialect !== 'oracle') {
@@ -415,7 +467,7 @@ describe('DDL generation (offline, all dialects)', () => {
       it('keeps keys indexable: ≤ 191 characters per MySQL column, ≤ 900 bytes per SQL Server key', () => {
         const lengths = columnLengths(ddl);
         const found = keys(ddl);
-        expect(found.length).to.equal(37);
+        expect(found.length).to.equal(55 + (implicitReceiptIndexSql(dialect) ? 1 : 0));
         for (const key of found) {
           const columns = key.columns.map((c) => lengths.get(key.table)?.get(c) ?? 0);
           for (const chars of columns) {
@@ -508,7 +560,7 @@ describe('DDL generation (offline, all dialects)', () => {
         .toSQL()
         .toNative();
       expect(native.sql).to.match(
-        /^update \[tg_sessions\] set \[state\] = @p0, .* where \[id\] = @p9 and \[version\] = @p10;select @@rowcount$/
+        /^update \[tg_sessions\] set \[state\] = @p0, .* where \[id\] = @p12 and \[version\] = @p13;select @@rowcount$/
       );
       expect(native.bindings.slice(-2)).to.deep.equal(['D20250701-0001', 3]);
     });
@@ -519,7 +571,7 @@ describe('DDL generation (offline, all dialects)', () => {
         .toSQL()
         .toNative();
       expect(native.sql).to.match(
-        /^update "tg_sessions" set "state" = :1, .*"doc" = :9 where "id" = :10 and "version" = :11$/
+        /^update "tg_sessions" set "state" = :1, .*"doc" = :9, "patient_name" = :10, "contact" = :11, "max_boxes" = :12 where "id" = :13 and "version" = :14$/
       );
       expect(native.bindings.slice(-2)).to.deep.equal(['D20250701-0001', 3]);
     });

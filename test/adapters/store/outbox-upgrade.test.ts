@@ -55,7 +55,12 @@ function upgradeSuite(open: () => Promise<KnexStore>): void {
     try {
       await migrateTo(store, '0002-window-sessions');
       await store.knex('tg_business_rows').insert(legacyRows);
-      expect(await store.migrateLatest()).to.deep.equal(['0003-upload-outbox', '0004-his-channels']);
+      expect(await store.migrateLatest()).to.deep.equal([
+        '0003-upload-outbox',
+        '0004-his-channels',
+        '0005-reconciliation',
+        '0006-anomalies',
+      ]);
       const sale = await store.getUploadByKey('D1-1');
       expect(sale).to.include({
         source: 'window',

@@ -24,6 +24,15 @@ const SqliteDatabase = createRequire(import.meta.url)('better-sqlite3') as {
   prototype: { prepare(sql: string): unknown };
 };
 
+const ALL_MIGRATIONS = [
+  '0001-foundation',
+  '0002-window-sessions',
+  '0003-upload-outbox',
+  '0004-his-channels',
+  '0005-reconciliation',
+  '0006-anomalies',
+];
+
 describe('KnexStore on SQLite', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tracegate-sqlite-'));
   const config = { client: 'sqlite' as const, filename: join(dir, 'ledger.sqlite') };
@@ -31,21 +40,10 @@ describe('KnexStore on SQLite', () => {
   before(async () => {
     const store = await KnexStore.open(config);
     try {
-      expect(await store.migrationStatus()).to.deep.equal({
-        applied: [],
-        pending: ['0001-foundation', '0002-window-sessions', '0003-upload-outbox', '0004-his-channels'],
-      });
-      expect(await store.migrateLatest()).to.deep.equal([
-        '0001-foundation',
-        '0002-window-sessions',
-        '0003-upload-outbox',
-        '0004-his-channels',
-      ]);
+      expect(await store.migrationStatus()).to.deep.equal({ applied: [], pending: ALL_MIGRATIONS });
+      expect(await store.migrateLatest()).to.deep.equal(ALL_MIGRATIONS);
       expect(await store.migrateLatest()).to.deep.equal([]);
-      expect(await store.migrationStatus()).to.deep.equal({
-        applied: ['0001-foundation', '0002-window-sessions', '0003-upload-outbox', '0004-his-channels'],
-        pending: [],
-      });
+      expect(await store.migrationStatus()).to.deep.equal({ applied: ALL_MIGRATIONS, pending: [] });
     } finally {
       await store.close();
     }

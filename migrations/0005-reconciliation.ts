@@ -1,0 +1,81 @@
+/**
+ * 0005-reconciliation: the HIS's book stock (账面库存) and the indexes that let a reconciliation (药帐核对) and the
+ * daily trend report aggregate in the database over a ledger of 10 M codes. The rules of 0001-foundation hold
+ * (forward only, every key named, identifiers ≤ 30 characters, indexed varchar columns ≤ 191 characters).
+ *
+ * - tg_book_stock: one row per HIS drug and date, in whole packs of the smallest coded level plus loose units (拆零).
+ * - tg_pack_events (occurred_at, action, trace_code): what happened after a date (the packs whose state as of that
+ *   day differs from now) and per-hour counts by action, both as range scans proportional to the activity in the
+ *   range, never to the ledger's size.
+ * - tg_pack_events implicit receipts (发药未入库): a partial index where the dialect has one (PostgreSQL, SQLite), so
+ *   counting them reads only them; elsewhere it is a scan of receipt events.
+ * - tg_audit (code, at) and (at): refused receipts and returns by code; refusals per hour.
+ * - tg_business_rows (infno, created_at) and (delivered_at): the 3501 counts; uploads delivered per hour and rows
+ *   delivered after a date.
+ */
+import type { Knex } from 'knex';
+import { storeDialectOf, type StoreDialect } from '../adapters/store/knex-config.js';
+import { columnsFor, tableOptions } from './columns.js';
+
+const HIS_DRUG_CODE = 64;
+const TIMESTAMP = 30;
+const ACTOR = 64;
+
+/** The marker an implicit receipt's details carry (JSON.stringify writes no spaces); the queries repeat it verbatim. */
+export const IMPLICIT_RECEIPT_LIKE = '%"implicit":true%';
+
+/** A partial index where the dialect can filter with LIKE; none on MySQL, SQL Server (no LIKE in a filter), Oracle. */
+export function implicitReceiptIndexSql(dialect: StoreDialect): string | null {
+  switch (dialect) {
+    case 'postgres':
+    case 'sqlite':
+      return (
+        'create index "tg_pack_events_impl_idx" on "tg_pack_events" ("occurred_at", "trace_code") ' +
+        `where "action" = 'receive' and "details" like '${IMPLICIT_RECEIPT_LIKE}'`
+      );
+    case 'mysql':
+    case 'mssql':
+    case 'oracle':
+      return null;
+  }
+}
+
+export function reconciliationSchema(schema: Knex.SchemaBuilder, dialect: StoreDialect): Knex.SchemaBuilder {
+  const c = columnsFor(dialect);
+  let chain = schema
+    .createTable('tg_book_stock', (t) => {
+      tableOptions(t, dialect);
+      c.ascii(t, 'his_drug_code', HIS_DRUG_CODE).notNullable();
+      // yyyy-MM-dd, hospital-local: the day the HIS's figure is for.
+      c.ascii(t, 'as_of', 10).notNullable();
+      // Whole packs of the smallest coded level; an HIS book can be negative (sold before it was booked in).
+      c.int(t, 'quantity').notNullable();
+      // Loose units of opened packs (拆零), when the HIS books them apart.
+      c.int(t, 'units');
+      c.ascii(t, 'source', 10).notNullable();
+      c.ascii(t, 'recorded_at', TIMESTAMP).notNullable();
+      c.text(t, 'recorded_by', ACTOR).notNullable();
+      // Drug first: "the latest figure on or before a date" for one drug is a range scan of the key.
+      t.primary(['his_drug_code', 'as_of'], 'tg_book_stock_pk');
+    })
+    .alterTable('tg_pack_events', (t) => {
+      t.index(['occurred_at', 'action', 'trace_code'], 'tg_pack_events_at_idx');
+    })
+    .alterTable('tg_audit', (t) => {
+      t.index(['code', 'at'], 'tg_audit_code_idx');
+      t.index(['at'], 'tg_audit_at_idx');
+    })
+    .alterTable('tg_business_rows', (t) => {
+      t.index(['infno', 'created_at'], 'tg_business_rows_infno_idx');
+      t.index(['delivered_at'], 'tg_business_rows_dlv_idx');
+    });
+  const partial = implicitReceiptIndexSql(dialect);
+  if (partial) {
+    chain = chain.raw(partial);
+  }
+  return chain;
+}
+
+export async function up(db: Knex): Promise<void> {
+  await reconciliationSchema(db.schema, storeDialectOf(db));
+}

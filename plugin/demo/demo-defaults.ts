@@ -20,6 +20,7 @@ export const demoDefaults = {
     staff: [
       { actor: '药师 张敏', name: '张敏', certType: '01', pracCertNo: 'YS2019001' },
       { actor: '药剂科 王主任', name: '王建华', certType: '01', pracCertNo: 'YS2008017' },
+      { actor: '药师 陈晓', name: '陈晓', certType: '01', pracCertNo: 'YS2021033' },
       { actor: 'HIS 接口', name: '门诊药房', pracCertNo: 'YS2019001' },
     ],
   },

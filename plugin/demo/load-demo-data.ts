@@ -1,3 +1,4 @@
+import { loadPharmacyHeadDemo } from './demo-pharmacy-head.js';
 import type { PackageRelation } from '../../core/hierarchy/package-relation.js';
 import type { OrderLine } from '../../core/window/session.js';
 import type { Tracegate } from '../tracegate.js';
@@ -138,5 +139,6 @@ export async function loadDemoData(tg: Tracegate): Promise<boolean> {
     reason: '外包装破损待查',
     traceCodes: [demoCode('8103001', 20)],
   });
+  await loadPharmacyHeadDemo(tg);
   return true;
 }

@@ -12,6 +12,9 @@
  * - tg_audit (code, at) and (at): refused receipts and returns by code; refusals per hour.
  * - tg_business_rows (infno, created_at) and (delivered_at): the 3501 counts; uploads delivered per hour and rows
  *   delivered after a date.
+ * - tg_business_rows.his_drug_code: the payload's fixmedins_hilist_id, written with each row (row-mappers.ts
+ *   businessRowValues) and backfilled here for rows already stored, so uploads count per drug and state from the
+ *   index (infno, his_drug_code, state) instead of reading every payload's JSON.
  */
 import type { Knex } from 'knex';
 import { storeDialectOf, type StoreDialect } from '../adapters/store/knex-config.js';
@@ -66,8 +69,11 @@ export function reconciliationSchema(schema: Knex.SchemaBuilder, dialect: StoreD
       t.index(['at'], 'tg_audit_at_idx');
     })
     .alterTable('tg_business_rows', (t) => {
+      c.ascii(t, 'his_drug_code', HIS_DRUG_CODE);
       t.index(['infno', 'created_at'], 'tg_business_rows_infno_idx');
       t.index(['delivered_at'], 'tg_business_rows_dlv_idx');
+      // Uploads per drug and state now (an index-only scan where the dialect has them), one drug's a range of it.
+      t.index(['infno', 'his_drug_code', 'state'], 'tg_business_rows_drug_idx');
     });
   const partial = implicitReceiptIndexSql(dialect);
   if (partial) {
@@ -76,6 +82,48 @@ export function reconciliationSchema(schema: Knex.SchemaBuilder, dialect: StoreD
   return chain;
 }
 
+/**
+ * The payload's fixmedins_hilist_id as text, spelled here (as reconciliation-sql.ts jsonField does today) so this
+ * migration keeps doing what it did when it was written.
+ */
+function payloadDrugId(db: Knex, dialect: StoreDialect): Knex.Raw {
+  switch (dialect) {
+    case 'sqlite':
+      return db.raw(`json_extract(??, '$.fixmedins_hilist_id')`, ['payload']);
+    case 'postgres':
+      return db.raw(`(??::json ->> 'fixmedins_hilist_id')`, ['payload']);
+    case 'mysql':
+      return db.raw(`json_unquote(json_extract(??, '$.fixmedins_hilist_id'))`, ['payload']);
+    case 'mssql':
+    case 'oracle':
+      return db.raw(`json_value(??, '$.fixmedins_hilist_id')`, ['payload']);
+  }
+}
+
+/**
+ * Fills his_drug_code of the rows stored before this migration, as uploadDrugCode (adapters/store/upload-rules.ts)
+ * does for new ones: fixmedins_hilist_id as text, NULL when absent, JSON null, empty or longer than the column.
+ * One UPDATE reading each payload once (PostgreSQL ->>, SQLite json_extract, MySQL-family JSON_EXTRACT, SQL Server
+ * 2016+ and Oracle 12.2+ JSON_VALUE); Oracle stores '' as NULL, so its empty ids need no test. It rewrites every row:
+ * on PostgreSQL about a minute per few million rows (BENCHMARKS.md, issue 6).
+ */
+export function backfillUploadDrugSql(db: Knex, dialect: StoreDialect): Knex.Raw {
+  const id = payloadDrugId(db, dialect);
+  // Characters, not bytes (MySQL's length() counts bytes).
+  const length = dialect === 'mssql' ? 'len' : dialect === 'mysql' ? 'char_length' : 'length';
+  // MySQL's JSON_UNQUOTE turns a JSON null into the text 'null'.
+  const notJsonNull = dialect === 'mysql' ? `json_type(json_extract(??, '$.fixmedins_hilist_id')) <> 'NULL' and ` : '';
+  return db.raw(`update ?? set ?? = case when ${notJsonNull}${length}(?) between 1 and ${HIS_DRUG_CODE} then ? end`, [
+    'tg_business_rows',
+    'his_drug_code',
+    ...(dialect === 'mysql' ? ['payload'] : []),
+    id,
+    id,
+  ]);
+}
+
 export async function up(db: Knex): Promise<void> {
-  await reconciliationSchema(db.schema, storeDialectOf(db));
+  const dialect = storeDialectOf(db);
+  await reconciliationSchema(db.schema, dialect);
+  await backfillUploadDrugSql(db, dialect);
 }

@@ -247,6 +247,11 @@ export const configSchema = z
     demo: z
       .object({
         loadWhenEmpty: z.boolean().default(false),
+        /**
+         * Also load the pharmacy head's day (anomalies, a duplicate notice, book stock, one anomaly run): what
+         * `npm start` shows on the dashboard. Off for tests that build on the plain demo data.
+         */
+        pharmacyHeadDay: z.boolean().default(false),
         /** Run the insurance platform sandbox in the same process as the upstream (when no baseUrl is set). */
         sandbox: z
           .object({

@@ -1,34 +1,23 @@
 /**
- * The AnomalyStore on the five SQL dialects: the rules' reads (knex-anomaly-reads.ts), and the findings, runs and
- * duplicate notices it keeps. Saving findings is an upsert by (type, subject_key) done as read-then-write in one
+ * The AnomalyStore on the five SQL dialects: the rules' reads (inherited from knex-anomaly-reads.ts), and the
+ * findings, runs and duplicate notices it keeps. Saving findings is an upsert by (type, subject_key) done as read-then-write in one
  * transaction; a concurrent run that inserted the same subject first makes the unique key refuse, and the save is
  * retried once, when that subject reads as known.
  */
 import type { Knex } from 'knex';
 import type { AnomalyRun, Finding, RunCounts, StoredAnomaly } from '../../core/anomalies/anomaly.js';
 import type { DuplicateNotice } from '../../core/anomalies/duplicate-notice.js';
-import type {
-  AnomalyFilter,
-  AnomalyStore,
-  AuditedScan,
-  CodeEvent,
-  DispenseRecord,
-  DrugSales,
-  NoticeFilter,
-  Period,
-  StatusChange,
-  UnreceivedSale,
-} from '../../core/ports/anomaly-store.js';
-import type { Session } from '../../core/window/session.js';
+import type { AnomalyFilter, AnomalyStore, NoticeFilter, StatusChange } from '../../core/ports/anomaly-store.js';
 import {
   findingKey,
+  latestFindings,
   newAnomaly,
   newNotices,
-  noticeKeyDigest,
   seenAgain,
   sortAnomalies,
   sortNotices,
   sortRuns,
+  withKeyDigests,
 } from './anomaly-rules.js';
 import {
   anomalyUpdate,
@@ -43,7 +32,6 @@ import { ANOMALY_COLUMNS, ANOMALY_TABLES, NOTICE_COLUMNS, RUN_COLUMNS } from './
 import { batchLimits, chunks } from './batching.js';
 import { bulkInsert } from './bulk-insert.js';
 import { classifyDbError } from './db-errors.js';
-import type { StoreDialect } from './knex-config.js';
 import { KnexAnomalyReads } from './knex-anomaly-reads.js';
 import { columnNames } from './tables.js';
 import type { Row } from './row-mappers.js';
@@ -59,46 +47,7 @@ function codeInJsonList(code: string): string {
   return `%${JSON.stringify(code).replace(/[!%_[]/g, (c) => `!${c}`)}%`;
 }
 
-export class KnexAnomalies implements AnomalyStore {
-  private readonly reads: KnexAnomalyReads;
-
-  constructor(
-    private readonly db: Knex,
-    private readonly dialect: StoreDialect
-  ) {
-    this.reads = new KnexAnomalyReads(db, dialect);
-  }
-
-  // ---- the rules' reads ----
-
-  repeatSaleEvents(period: Period, limit: number): Promise<CodeEvent[]> {
-    return this.reads.repeatSaleEvents(period, limit);
-  }
-  auditedScans(period: Period, codes: readonly string[], limit: number): Promise<AuditedScan[]> {
-    return this.reads.auditedScans(period, codes, limit);
-  }
-  unreceivedSales(period: Period, limit: number): Promise<UnreceivedSale[]> {
-    return this.reads.unreceivedSales(period, limit);
-  }
-  drugSales(period: Period, minUnreceived: number): Promise<DrugSales[]> {
-    return this.reads.drugSales(period, minUnreceived);
-  }
-  agentContacts(period: Period, minPatients: number, minPrescriptions: number): Promise<string[]> {
-    return this.reads.agentContacts(period, minPatients, minPrescriptions);
-  }
-  sessionsOfContacts(period: Period, contacts: readonly string[], limit: number): Promise<Session[]> {
-    return this.reads.sessionsOfContacts(period, contacts, limit);
-  }
-  sessionsAboveBoxes(period: Period, boxes: number, limit: number): Promise<Session[]> {
-    return this.reads.sessionsAboveBoxes(period, boxes, limit);
-  }
-  dispensesOf(prescriptionNos: readonly string[]): Promise<DispenseRecord[]> {
-    return this.reads.dispensesOf(prescriptionNos);
-  }
-  saleEventsOf(traceCodes: readonly string[]): Promise<CodeEvent[]> {
-    return this.reads.saleEventsOf(traceCodes);
-  }
-
+export class KnexAnomalies extends KnexAnomalyReads implements AnomalyStore {
   // ---- runs ----
 
   async startRun(run: AnomalyRun): Promise<boolean> {
@@ -159,8 +108,7 @@ export class KnexAnomalies implements AnomalyStore {
     findings: readonly Finding[],
     newIds: readonly string[]
   ): Promise<{ inserted: number; updated: number }> {
-    const latest = new Map<string, { finding: Finding; id: string }>();
-    findings.forEach((finding, i) => latest.set(findingKey(finding), { finding, id: newIds[i]! }));
+    const latest = latestFindings(findings, newIds);
     return this.db.transaction(async (trx) => {
       const known = await this.knownFindings(
         trx,
@@ -290,7 +238,7 @@ export class KnexAnomalies implements AnomalyStore {
   // ---- duplicate notices ----
 
   async saveNotices(notices: readonly DuplicateNotice[]): Promise<{ inserted: number; unchanged: number }> {
-    const keyed = notices.map((n) => ({ ...n, noticeKey: noticeKeyDigest(n.noticeKey) }));
+    const keyed = withKeyDigests(notices);
     const attempt = () =>
       this.db.transaction(async (trx) => {
         const stored = new Set<string>();

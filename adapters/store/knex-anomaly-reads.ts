@@ -7,6 +7,7 @@
  */
 import type { Knex } from 'knex';
 import type {
+  AnomalyReads,
   AuditedScan,
   CodeEvent,
   DispenseRecord,
@@ -15,6 +16,15 @@ import type {
   UnreceivedSale,
 } from '../../core/ports/anomaly-store.js';
 import type { Session } from '../../core/window/session.js';
+import {
+  keepLatest,
+  latestDispenses,
+  REPEAT_SALE_ACTIONS,
+  SALE_ACTIONS,
+  SALE_AND_RETURN_ACTIONS,
+  sortCodeEvents,
+  sortDrugSales,
+} from './anomaly-rules.js';
 import { rowToAuditedScan, rowToCodeEvent, rowToDispenseRecord, rowToUnreceivedSale } from './anomaly-row-mappers.js';
 import { batchLimits, chunks } from './batching.js';
 import type { StoreDialect } from './knex-config.js';
@@ -29,7 +39,6 @@ import { TABLES } from './tables.js';
  * bound: PostgreSQL and SQLite can then prove the index applies.
  */
 const IMPLICIT_RECEIPT_SQL = `?? = 'receive' and ?? like '%"implicit":true%'`;
-const SALE_ACTIONS = ['dispense', 'dispense_units'];
 const CODE_EVENT_COLUMNS = [
   'e.trace_code',
   'p.his_drug_code',
@@ -64,7 +73,7 @@ export function repeatSaleQuery(db: Knex, period: Period, limit: number): Knex.Q
   return db({ e: TABLES.events })
     .join({ p: TABLES.packs }, 'p.trace_code', 'e.trace_code')
     .select(CODE_EVENT_COLUMNS)
-    .whereIn('e.action', ['dispense', 'return_to_stock', 'return_to_quarantine', 'correct'])
+    .whereIn('e.action', REPEAT_SALE_ACTIONS)
     .whereIn('e.trace_code', resold)
     .orderBy([{ column: 'e.trace_code' }, { column: 'e.seq' }])
     .limit(limit);
@@ -181,15 +190,15 @@ export function sessionsAboveBoxesQuery(db: Knex, period: Period, boxes: number,
     .limit(limit);
 }
 
-export class KnexAnomalyReads {
+export class KnexAnomalyReads implements AnomalyReads {
   constructor(
-    private readonly db: Knex,
-    private readonly dialect: StoreDialect
+    protected readonly db: Knex,
+    protected readonly dialect: StoreDialect
   ) {}
 
   async repeatSaleEvents(period: Period, limit: number): Promise<CodeEvent[]> {
     const rows: Row[] = await repeatSaleQuery(this.db, period, limit);
-    return rows.map(rowToCodeEvent).sort((a, b) => compareCodes(a.traceCode, b.traceCode) || a.seq - b.seq);
+    return sortCodeEvents(rows.map(rowToCodeEvent));
   }
 
   async auditedScans(period: Period, codes: readonly string[], limit: number): Promise<AuditedScan[]> {
@@ -204,9 +213,13 @@ export class KnexAnomalyReads {
 
   async drugSales(period: Period, minUnreceived: number): Promise<DrugSales[]> {
     const rows: Row[] = await drugSalesQuery(this.db, period, minUnreceived);
-    return rows
-      .map((r) => ({ hisDrugCode: String(r.his_drug_code), sold: Number(r.sold), unreceived: Number(r.unreceived) }))
-      .sort((a, b) => compareCodes(a.hisDrugCode, b.hisDrugCode));
+    return sortDrugSales(
+      rows.map((r) => ({
+        hisDrugCode: String(r.his_drug_code),
+        sold: Number(r.sold),
+        unreceived: Number(r.unreceived),
+      }))
+    );
   }
 
   async agentContacts(period: Period, minPatients: number, minPrescriptions: number): Promise<string[]> {
@@ -246,7 +259,7 @@ export class KnexAnomalyReads {
         keepLatest(latest, record);
       }
     }
-    return [...latest.values()].sort((a, b) => compareCodes(a.prescriptionNo, b.prescriptionNo));
+    return latestDispenses(latest);
   }
 
   async saleEventsOf(traceCodes: readonly string[]): Promise<CodeEvent[]> {
@@ -256,17 +269,9 @@ export class KnexAnomalyReads {
         .join({ p: TABLES.packs }, 'p.trace_code', 'e.trace_code')
         .select(CODE_EVENT_COLUMNS)
         .whereIn('e.trace_code', chunk)
-        .whereIn('e.action', ['dispense', 'dispense_units', 'return_to_stock', 'return_to_quarantine']);
+        .whereIn('e.action', SALE_AND_RETURN_ACTIONS);
       out.push(...rows.map(rowToCodeEvent));
     }
-    return out.sort((a, b) => compareCodes(a.traceCode, b.traceCode) || a.seq - b.seq);
-  }
-}
-
-/** Several completed dispenses of one prescription (partial sales): the latest names the patient. */
-export function keepLatest(map: Map<string, DispenseRecord>, record: DispenseRecord): void {
-  const known = map.get(record.prescriptionNo);
-  if (!known || compareCodes(record.completedAt ?? '', known.completedAt ?? '') > 0) {
-    map.set(record.prescriptionNo, record);
+    return sortCodeEvents(out);
   }
 }

@@ -127,55 +127,50 @@ export function unuploadedSalesQuery(db: Knex, dialect: StoreDialect, scope: Led
   return qb.modify(forDrug('p.his_drug_code', scope.hisDrugCode)).groupBy('p.his_drug_code');
 }
 
-/** An upload's state as of `until`: a row delivered (or given up) after the day was still waiting on it. */
-function stateThen(db: Knex, until: string | null): Knex.Raw {
-  return until === null
-    ? db.raw('??', ['b.state'])
-    : db.raw(
-        `case when ?? = 'delivered' and ?? >= ? then 'pending' when ?? = 'dead' and ?? >= ? then 'pending' else ?? end`,
-        ['b.state', 'b.delivered_at', until, 'b.state', 'b.updated_at', until, 'b.state']
-      );
-}
+const UPLOAD_INFNOS = ['3505', '3506'];
 
-/** Every drug: one pass over the 3505/3506 rows, the drug read from each payload (the table has no drug column). */
-export function uploadCountsQuery(db: Knex, dialect: StoreDialect, scope: LedgerScope): Knex.QueryBuilder {
-  const until = scope.until;
-  const state = stateThen(db, until);
-  const rows = db(`${TABLES.businessRows} as b`)
-    .select(aliased(db, jsonField(db, dialect, 'b.payload', 'fixmedins_hilist_id'), 'his_drug_code'), 'b.infno')
-    .select(aliased(db, state, 'state'))
-    .whereIn('b.infno', ['3505', '3506'])
-    .modify((qb) => inRange(qb, 'b.created_at', null, until));
-  return db
-    .from(rows.as('x'))
-    .select('x.his_drug_code', 'x.infno', 'x.state')
+/** 3505/3506 rows that name a drug (tg_business_rows.his_drug_code), optionally one drug's. */
+function uploadRows(db: Knex, hisDrugCode: string | undefined): Knex.QueryBuilder {
+  return db(`${TABLES.businessRows} as b`)
+    .select('b.his_drug_code', 'b.infno', 'b.state')
     .count({ n: '*' })
-    .modify(forDrug('x.his_drug_code', scope.hisDrugCode))
-    .groupBy('x.his_drug_code', 'x.infno', 'x.state');
+    .whereIn('b.infno', UPLOAD_INFNOS)
+    .whereNotNull('b.his_drug_code')
+    .modify(forDrug('b.his_drug_code', hisDrugCode))
+    .groupBy('b.his_drug_code', 'b.infno', 'b.state');
 }
 
 /**
- * One drug: its packs (tg_packs_drug_state_idx), their `code:` order keys (the key's primary key) and those uploads
- * (by id): proportional to the drug's packs, not to the outbox. An upload carrying several of its packs counts once.
+ * Upload rows per drug, infno and state now: tg_business_rows_drug_idx (infno, his_drug_code, state) alone, an
+ * index-only scan where the dialect has one; one drug is a range of it.
  */
-export function drugUploadCountsQuery(
+export function uploadCountsQuery(db: Knex, scope: Pick<LedgerScope, 'hisDrugCode'>): Knex.QueryBuilder {
+  return uploadRows(db, scope.hisDrugCode);
+}
+
+/**
+ * The rows whose state as of `until` is not their state now, grouped as uploadCountsQuery, each set through its own
+ * index so the cost follows the activity since the day: `created` at or after it (not there then;
+ * tg_business_rows_infno_idx), and rows created before it that were pending then: `delivered` at or after it
+ * (tg_business_rows_dlv_idx) or given up (`dead`, updated) at or after it (tg_business_rows_due_idx leads with state).
+ * The three sets are disjoint.
+ */
+export function uploadChangeQueries(
   db: Knex,
-  dialect: StoreDialect,
-  scope: LedgerScope & { hisDrugCode: string }
-): Knex.QueryBuilder {
-  const key =
-    dialect === 'mysql' || dialect === 'mssql'
-      ? db.raw("concat('code:', ??)", ['p.trace_code'])
-      : db.raw("'code:' || ??", ['p.trace_code']);
-  const uploads = db(`${TABLES.packs} as p`)
-    .join(`${TABLES.uploadKeys} as k`, 'k.order_key', key)
-    .join(`${TABLES.businessRows} as b`, 'b.id', 'k.row_id')
-    .distinct('b.id', 'b.infno')
-    .select(aliased(db, stateThen(db, scope.until), 'state'))
-    .where('p.his_drug_code', scope.hisDrugCode)
-    .whereIn('b.infno', ['3505', '3506'])
-    .modify((qb) => inRange(qb, 'b.created_at', null, scope.until));
-  return db.from(uploads.as('x')).select('x.infno', 'x.state').count({ n: '*' }).groupBy('x.infno', 'x.state');
+  until: string,
+  hisDrugCode?: string
+): { created: Knex.QueryBuilder; delivered: Knex.QueryBuilder; gaveUp: Knex.QueryBuilder } {
+  return {
+    created: uploadRows(db, hisDrugCode).where('b.created_at', '>=', until),
+    delivered: uploadRows(db, hisDrugCode)
+      .where('b.state', 'delivered')
+      .where('b.delivered_at', '>=', until)
+      .where('b.created_at', '<', until),
+    gaveUp: uploadRows(db, hisDrugCode)
+      .where('b.state', 'dead')
+      .where('b.updated_at', '>=', until)
+      .where('b.created_at', '<', until),
+  };
 }
 
 /** Each drug's 3501 rows of its latest count dated on or before `asOfDate` (one row per lot counted). */
@@ -185,20 +180,22 @@ export function lastCountsQuery(
   asOfDate: string,
   hisDrugCode?: string
 ): Knex.QueryBuilder {
+  // The drug from its column (one drug: a range of tg_business_rows_drug_idx); the count's date and packs from JSON.
   const counts = (): Knex.QueryBuilder =>
     db(TABLES.businessRows)
       .select(
-        aliased(db, jsonField(db, dialect, 'payload', 'fixmedins_hilist_id'), 'his_drug_code'),
+        'his_drug_code',
         aliased(db, jsonField(db, dialect, 'payload', 'invdate'), 'invdate'),
         aliased(db, jsonField(db, dialect, 'payload', 'inv_cnt'), 'inv_cnt')
       )
-      .where('infno', '3501');
+      .where('infno', '3501')
+      .whereNotNull('his_drug_code')
+      .modify(forDrug('his_drug_code', hisDrugCode));
   const latest = db
     .from(counts().as('l'))
     .select('l.his_drug_code')
     .max({ invdate: 'l.invdate' })
     .where('l.invdate', '<=', asOfDate)
-    .modify(forDrug('l.his_drug_code', hisDrugCode))
     .groupBy('l.his_drug_code');
   return db
     .from(counts().as('c'))

@@ -11,12 +11,16 @@
  * - window categories: implicit receipts through the partial index (only those rows), refusals through
  *   tg_audit_code_idx, scrap/transfer-out events through tg_pack_events_at_idx from the window's start (the whole
  *   index when a drug was never counted).
- * - uploads: one pass over the 3505/3506 rows of tg_business_rows, reading the drug from the JSON payload (the table
- *   has no drug column; one drug: through its packs' `code:` order keys); not delivered: the undelivered rows by state (tg_business_rows_due_idx) and those delivered
- *   since the day (tg_business_rows_dlv_idx).
- * - last counts: the 3501 rows through tg_business_rows_infno_idx.
- * Measured (PostgreSQL 15, 2 cores, 10 M packs, 17 M events, 3 M sale rows, 1,000 drugs): all drugs 8.5 s, of which
- * the uploads' payload pass 4.6 s; current counts 1.0 s; as of the day before +0.3 s; one drug 0.6 s.
+ * - uploads: rows per drug and state now from tg_business_rows_drug_idx (infno, his_drug_code, state; the drug is
+ *   the payload's fixmedins_hilist_id, copied into its column on insert), an index-only scan, no payload read; as of
+ *   an earlier day, minus the rows created since (tg_business_rows_infno_idx) and with those delivered or given up
+ *   since counted as pending (tg_business_rows_dlv_idx, the dead rows of tg_business_rows_due_idx): cost ∝ the
+ *   activity since. Not delivered: the undelivered rows by state (tg_business_rows_due_idx) and those delivered since
+ *   the day (tg_business_rows_dlv_idx).
+ * - last counts: the 3501 rows through tg_business_rows_drug_idx (their date and packs still from the payload).
+ * Measured (PostgreSQL 15, 2 cores, 10 M packs, 17 M events, 3 M sale rows, 1,000 drugs): see BENCHMARKS.md
+ * "Reconciliation, anomalies and the dashboard"; reading the drug out of every payload had cost 4.6 s of an 8.5 s
+ * all-drugs report.
  */
 import type { Knex } from 'knex';
 import type { UploadState } from '../../core/insurance/upload.js';
@@ -43,12 +47,12 @@ import {
   asOfDeltas,
   auditRefusals,
   currentStateCounts,
-  drugUploadCountsQuery,
   implicitReceiptEvents,
   lastCountsQuery,
   openedUnits,
   stockOutEvents,
   unuploadedSalesQuery,
+  uploadChangeQueries,
   uploadCountsQuery,
 } from './knex-reconciliation-queries.js';
 import { LOOKUP_MAX_EVENTS, touchedEventCount, type TouchedShape } from './reconciliation-scope.js';
@@ -118,24 +122,27 @@ export class KnexReconciliation implements ReconciliationStore {
   }
 
   async uploadCounts(scope: LedgerScope): Promise<UploadCountRow[]> {
-    const drug = scope.hisDrugCode;
-    const rows =
-      drug === undefined
-        ? await this.run(uploadCountsQuery(this.db, this.dialect, scope))
-        : (await this.run(drugUploadCountsQuery(this.db, this.dialect, { ...scope, hisDrugCode: drug }))).map(
-            (r): Row => ({
-              ...r,
-              his_drug_code: drug,
-            })
-          );
-    return rows
-      .filter((r) => r.his_drug_code !== null && r.his_drug_code !== undefined)
-      .map((r) => ({
-        hisDrugCode: String(r.his_drug_code),
-        infno: String(r.infno) as UploadCountRow['infno'],
-        state: String(r.state) as UploadState,
-        rows: num(r.n),
-      }));
+    const until = scope.until;
+    const changes = until === null ? null : uploadChangeQueries(this.db, until, scope.hisDrugCode);
+    const [now, created, delivered, gaveUp] = await Promise.all([
+      this.run(uploadCountsQuery(this.db, scope)),
+      changes ? this.run(changes.created) : [],
+      changes ? this.run(changes.delivered) : [],
+      changes ? this.run(changes.gaveUp) : [],
+    ]);
+    const tally = new UploadTally();
+    for (const r of now) {
+      tally.add(r, String(r.state) as UploadState, num(r.n));
+    }
+    // As of the day: rows written since were not there; rows delivered or given up since were still pending.
+    for (const r of created) {
+      tally.add(r, String(r.state) as UploadState, -num(r.n));
+    }
+    for (const r of [...delivered, ...gaveUp]) {
+      tally.add(r, String(r.state) as UploadState, -num(r.n));
+      tally.add(r, 'pending', num(r.n));
+    }
+    return tally.rows();
   }
 
   async lastCounts(asOfDate: string, hisDrugCode?: string): Promise<InventoryCountRow[]> {
@@ -206,6 +213,24 @@ export class KnexReconciliation implements ReconciliationStore {
 function windowRow(r: Row, category: WindowEventRow['category'], traceCode: string | null): WindowEventRow {
   const hour = r.hour === null || r.hour === undefined ? null : String(r.hour);
   return { hisDrugCode: String(r.his_drug_code), category, hour, traceCode, count: num(r.n) };
+}
+
+/** Upload rows per drug, infno and state, summed from current counts and as-of corrections. */
+class UploadTally {
+  private readonly byKey = new Map<string, UploadCountRow>();
+
+  add(r: Row, state: UploadState, rows: number): void {
+    const hisDrugCode = String(r.his_drug_code);
+    const infno = String(r.infno) as UploadCountRow['infno'];
+    const key = `${hisDrugCode}\u0000${infno}\u0000${state}`;
+    const row = this.byKey.get(key) ?? { hisDrugCode, infno, state, rows: 0 };
+    row.rows += rows;
+    this.byKey.set(key, row);
+  }
+
+  rows(): UploadCountRow[] {
+    return [...this.byKey.values()].filter((r) => r.rows !== 0);
+  }
 }
 
 /** Packs and opened units per drug and state, summed from current counts and as-of corrections. */

@@ -1,75 +1,36 @@
 /**
- * The AnomalyStore in memory, beside a MemoryStore: the rules read its snapshot (memory-anomaly-reads.ts); findings,
- * runs and notices live here. Same semantics as KnexAnomalies (the contract in test/contract/anomaly-contract.ts).
+ * The AnomalyStore in memory, beside a MemoryStore: the rules read its snapshot (inherited from
+ * memory-anomaly-reads.ts); findings, runs and notices live here. Same semantics as KnexAnomalies (the contract in
+ * test/contract/anomaly-contract.ts).
  */
 import type { AnomalyRun, AnomalyType, Finding, RunCounts, StoredAnomaly } from '../../core/anomalies/anomaly.js';
 import type { DuplicateNotice } from '../../core/anomalies/duplicate-notice.js';
-import type {
-  AnomalyFilter,
-  AnomalyStore,
-  AuditedScan,
-  CodeEvent,
-  DispenseRecord,
-  DrugSales,
-  NoticeFilter,
-  Period,
-  StatusChange,
-  UnreceivedSale,
-} from '../../core/ports/anomaly-store.js';
-import type { Session } from '../../core/window/session.js';
+import type { AnomalyFilter, AnomalyStore, NoticeFilter, StatusChange } from '../../core/ports/anomaly-store.js';
 import {
   findingKey,
+  latestFindings,
   matchesAnomaly,
   matchesNotice,
   newAnomaly,
   newNotices,
-  noticeKeyDigest,
   seenAgain,
   sortAnomalies,
   sortNotices,
   sortRuns,
+  withKeyDigests,
 } from './anomaly-rules.js';
 import { MemoryAnomalyReads } from './memory-anomaly-reads.js';
 import type { MemoryStore } from './memory-store.js';
 
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
-export class MemoryAnomalies implements AnomalyStore {
-  private readonly reads: MemoryAnomalyReads;
+export class MemoryAnomalies extends MemoryAnomalyReads implements AnomalyStore {
   private runs = new Map<string, AnomalyRun>();
   private anomalies = new Map<string, StoredAnomaly>();
   private notices = new Map<string, DuplicateNotice>();
 
   constructor(store: Pick<MemoryStore, 'snapshot'>) {
-    this.reads = new MemoryAnomalyReads(() => store.snapshot());
-  }
-
-  repeatSaleEvents(period: Period, limit: number): Promise<CodeEvent[]> {
-    return this.reads.repeatSaleEvents(period, limit);
-  }
-  auditedScans(period: Period, codes: readonly string[], limit: number): Promise<AuditedScan[]> {
-    return this.reads.auditedScans(period, codes, limit);
-  }
-  unreceivedSales(period: Period, limit: number): Promise<UnreceivedSale[]> {
-    return this.reads.unreceivedSales(period, limit);
-  }
-  drugSales(period: Period, minUnreceived: number): Promise<DrugSales[]> {
-    return this.reads.drugSales(period, minUnreceived);
-  }
-  agentContacts(period: Period, minPatients: number, minPrescriptions: number): Promise<string[]> {
-    return this.reads.agentContacts(period, minPatients, minPrescriptions);
-  }
-  sessionsOfContacts(period: Period, contacts: readonly string[], limit: number): Promise<Session[]> {
-    return this.reads.sessionsOfContacts(period, contacts, limit);
-  }
-  sessionsAboveBoxes(period: Period, boxes: number, limit: number): Promise<Session[]> {
-    return this.reads.sessionsAboveBoxes(period, boxes, limit);
-  }
-  dispensesOf(prescriptionNos: readonly string[]): Promise<DispenseRecord[]> {
-    return this.reads.dispensesOf(prescriptionNos);
-  }
-  saleEventsOf(traceCodes: readonly string[]): Promise<CodeEvent[]> {
-    return this.reads.saleEventsOf(traceCodes);
+    super(() => store.snapshot());
   }
 
   async startRun(run: AnomalyRun): Promise<boolean> {
@@ -103,8 +64,7 @@ export class MemoryAnomalies implements AnomalyStore {
     newIds: readonly string[]
   ): Promise<{ inserted: number; updated: number }> {
     const byKey = new Map([...this.anomalies.values()].map((a) => [findingKey(a), a]));
-    const latest = new Map<string, { finding: Finding; id: string }>();
-    findings.forEach((finding, i) => latest.set(findingKey(finding), { finding, id: newIds[i]! }));
+    const latest = latestFindings(findings, newIds);
     let inserted = 0;
     let updated = 0;
     for (const [key, { finding, id }] of latest) {
@@ -165,7 +125,7 @@ export class MemoryAnomalies implements AnomalyStore {
   }
 
   async saveNotices(notices: readonly DuplicateNotice[]): Promise<{ inserted: number; unchanged: number }> {
-    const keyed = notices.map((n) => ({ ...n, noticeKey: noticeKeyDigest(n.noticeKey) }));
+    const keyed = withKeyDigests(notices);
     const fresh = newNotices(keyed, new Set([...this.notices.values()].map((n) => n.noticeKey)));
     for (const n of fresh) {
       this.notices.set(n.id, copy(n));

@@ -3,6 +3,7 @@ import { contactKey } from '../../core/anomalies/contact-key.js';
 import { largestLineBoxes } from '../../core/anomalies/line-boxes.js';
 import type { LedgerEvent } from '../../core/ledger/pack.js';
 import type {
+  AnomalyReads,
   AuditedScan,
   CodeEvent,
   DispenseRecord,
@@ -11,15 +12,23 @@ import type {
   UnreceivedSale,
 } from '../../core/ports/anomaly-store.js';
 import type { DispenseOrder, Session } from '../../core/window/session.js';
-import { keepLatest } from './knex-anomaly-reads.js';
+import {
+  keepLatest,
+  latestDispenses,
+  REPEAT_SALE_ACTIONS,
+  SALE_ACTIONS,
+  SALE_AND_RETURN_ACTIONS,
+  sortCodeEvents,
+  sortDrugSales,
+} from './anomaly-rules.js';
 import type { MemorySnapshot } from './memory-store.js';
 import { compareCodes } from './ordering.js';
 import { sessionKeys, sortSessions } from './session-rules.js';
 
 const inPeriod = (at: string, p: Period): boolean => at >= p.from && at < p.to;
-const isSale = (e: LedgerEvent): boolean => e.action === 'dispense' || e.action === 'dispense_units';
+const isSale = (e: LedgerEvent): boolean => SALE_ACTIONS.includes(e.action);
 
-export class MemoryAnomalyReads {
+export class MemoryAnomalyReads implements AnomalyReads {
   constructor(private readonly snapshot: () => MemorySnapshot) {}
 
   private eventsByCode(s: MemorySnapshot): Map<string, LedgerEvent[]> {
@@ -47,10 +56,9 @@ export class MemoryAnomalyReads {
         .filter((d) => (byCode.get(d.traceCode) ?? []).some((x) => x.action === 'dispense' && x.seq < d.seq))
         .map((d) => d.traceCode)
     );
-    const wanted = new Set(['dispense', 'return_to_stock', 'return_to_quarantine', 'correct']);
     return [...resold]
       .sort(compareCodes)
-      .flatMap((code) => (byCode.get(code) ?? []).filter((e) => wanted.has(e.action)))
+      .flatMap((code) => (byCode.get(code) ?? []).filter((e) => REPEAT_SALE_ACTIONS.includes(e.action)))
       .filter((e) => drug.has(e.traceCode))
       .slice(0, limit)
       .map((e) => codeEvent(e, drug.get(e.traceCode)!));
@@ -152,10 +160,11 @@ export class MemoryAnomalyReads {
       }
       totals.set(code, t);
     }
-    return [...totals]
-      .map(([hisDrugCode, t]) => ({ hisDrugCode, sold: t.sold.size, unreceived: t.unreceived.size }))
-      .filter((d) => d.unreceived >= minUnreceived)
-      .sort((a, b) => compareCodes(a.hisDrugCode, b.hisDrugCode));
+    return sortDrugSales(
+      [...totals]
+        .map(([hisDrugCode, t]) => ({ hisDrugCode, sold: t.sold.size, unreceived: t.unreceived.size }))
+        .filter((d) => d.unreceived >= minUnreceived)
+    );
   }
 
   private dispensesIn(period: Period): Session[] {
@@ -220,18 +229,18 @@ export class MemoryAnomalyReads {
         completedAt: x.completedAt,
       });
     }
-    return [...latest.values()].sort((a, b) => compareCodes(a.prescriptionNo, b.prescriptionNo));
+    return latestDispenses(latest);
   }
 
   async saleEventsOf(traceCodes: readonly string[]): Promise<CodeEvent[]> {
     const s = this.snapshot();
     const drug = this.drugOfCode(s);
     const wanted = new Set(traceCodes);
-    const actions = new Set(['dispense', 'dispense_units', 'return_to_stock', 'return_to_quarantine']);
-    return s.events
-      .filter((e) => wanted.has(e.traceCode) && actions.has(e.action) && drug.has(e.traceCode))
-      .sort((a, b) => compareCodes(a.traceCode, b.traceCode) || a.seq - b.seq)
-      .map((e) => codeEvent(e, drug.get(e.traceCode)!));
+    return sortCodeEvents(
+      s.events
+        .filter((e) => wanted.has(e.traceCode) && SALE_AND_RETURN_ACTIONS.includes(e.action) && drug.has(e.traceCode))
+        .map((e) => codeEvent(e, drug.get(e.traceCode)!))
+    );
   }
 }
 

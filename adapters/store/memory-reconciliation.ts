@@ -24,6 +24,7 @@ import {
   RETURN_MISMATCH_CODES,
 } from '../../core/reports/reconciliation/reconciliation-categories.js';
 import type { MemorySnapshot } from './memory-store.js';
+import { uploadDrugCode } from './upload-rules.js';
 
 const UNDELIVERED: readonly UploadState[] = ['pending', 'sending', 'ambiguous', 'dead'];
 const NOT_REFUSALS = ['scan_warning', 'scan_withdrawn'];
@@ -125,8 +126,8 @@ export class MemoryReconciliation implements ReconciliationStore {
   async uploadCounts(scope: LedgerScope): Promise<UploadCountRow[]> {
     const out = new Map<string, UploadCountRow>();
     for (const u of this.source.snapshot().uploads) {
-      const drug = u.payload.fixmedins_hilist_id;
-      if ((u.infno !== '3505' && u.infno !== '3506') || typeof drug !== 'string') {
+      const drug = uploadDrugCode(u.payload);
+      if ((u.infno !== '3505' && u.infno !== '3506') || drug === null) {
         continue;
       }
       if (!inRange(u.createdAt, null, scope.until) || (scope.hisDrugCode !== undefined && drug !== scope.hisDrugCode)) {
@@ -144,9 +145,9 @@ export class MemoryReconciliation implements ReconciliationStore {
   async lastCounts(asOfDate: string, hisDrugCode?: string): Promise<InventoryCountRow[]> {
     const out = new Map<string, InventoryCountRow>();
     for (const u of this.source.snapshot().uploads.filter((x) => x.infno === '3501')) {
-      const drug = String(u.payload.fixmedins_hilist_id);
+      const drug = uploadDrugCode(u.payload);
       const date = String(u.payload.invdate);
-      if (date > asOfDate || (hisDrugCode !== undefined && drug !== hisDrugCode)) {
+      if (drug === null || date > asOfDate || (hisDrugCode !== undefined && drug !== hisDrugCode)) {
         continue;
       }
       const row = out.get(drug);

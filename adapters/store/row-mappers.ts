@@ -13,7 +13,7 @@ import type { Session } from '../../core/window/session.js';
 import { sortGtins, sortPrefixes } from './ordering.js';
 import type { PackHold } from './proxy-rules.js';
 import { sessionKeys } from './session-rules.js';
-import { newUpload, uploadToBusinessRow, type NewUpload } from './upload-rules.js';
+import { newUpload, uploadDrugCode, uploadToBusinessRow, type NewUpload } from './upload-rules.js';
 
 export type Row = Record<string, unknown>;
 
@@ -295,6 +295,7 @@ export function businessRowValues(b: NewUpload): unknown[] {
     u.infRefmsgid,
     u.deliveredAt,
     u.originalId,
+    uploadDrugCode(u.payload),
   ];
 }
 

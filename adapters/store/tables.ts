@@ -145,6 +145,9 @@ export const BUSINESS_ROW_COLUMNS: readonly ColumnSpec[] = [
   text('inf_refmsgid'),
   text('delivered_at'),
   bigint('original_id'),
+  // 0005-reconciliation: the payload's fixmedins_hilist_id (upload-rules.ts uploadDrugCode), so uploads count by drug
+  // without reading every payload.
+  text('his_drug_code'),
 ];
 
 /** Everything an upload is read back from (its order keys come from tg_upload_keys). */

@@ -58,6 +58,21 @@ export function checkNewUploads(rows: NewUpload[]): void {
   }
 }
 
+/** tg_business_rows.his_drug_code holds as many characters as tg_packs.his_drug_code. */
+export const MAX_UPLOAD_DRUG_CODE = 64;
+
+/**
+ * The HIS drug an upload is for, as tg_business_rows.his_drug_code stores it (and the memory twin reads it): the
+ * payload's fixmedins_hilist_id as text (a HIS may send it as a number through the proxy), null when absent, empty
+ * or longer than the column. 0005-reconciliation backfills older rows with the same rule in SQL.
+ */
+export function uploadDrugCode(payload: Record<string, unknown>): string | null {
+  const value = payload.fixmedins_hilist_id;
+  const text =
+    typeof value === 'string' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : '';
+  return text !== '' && [...text].length <= MAX_UPLOAD_DRUG_CODE ? text : null;
+}
+
 /** The order keys as stored: first occurrence of each, in the order given. */
 export function storedOrderKeys(orderKeys: readonly string[]): string[] {
   return [...new Set(orderKeys)];

@@ -36,6 +36,14 @@ export type ErrorClass = (typeof ErrorClasses)[number];
 export const UploadSources = ['window', 'proxy', 'ledger', 'redrive', 'operator'] as const;
 export type UploadSource = (typeof UploadSources)[number];
 
+export const uploadSourceName: Record<UploadSource, string> = {
+  window: '窗口',
+  proxy: '代理',
+  ledger: '库存变更',
+  redrive: '重新上传',
+  operator: '操作员',
+};
+
 export interface Upload {
   /** Database-numbered; also the order uploads are sent in. */
   id: number;

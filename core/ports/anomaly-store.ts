@@ -117,9 +117,8 @@ export interface StatusChange {
   at: string;
 }
 
-export interface AnomalyStore {
-  // ---- what the rules read (each bounded by the period and a row limit) ----
-
+/** What the rules read, each bounded by the period and a row limit. */
+export interface AnomalyReads {
   /**
    * Every dispense and return (and correction) event of the codes sold ('dispense') in the period that had been
    * sold before: a code sold twice, with or without a return between. Ordered by code, then seq.
@@ -141,7 +140,10 @@ export interface AnomalyStore {
   dispensesOf(prescriptionNos: readonly string[]): Promise<DispenseRecord[]>;
   /** The sale and return events of these codes (any time), by code then seq. */
   saleEventsOf(traceCodes: readonly string[]): Promise<CodeEvent[]>;
+}
 
+/** The rules' reads, and the findings, runs and duplicate notices kept. */
+export interface AnomalyStore extends AnomalyReads {
   // ---- findings and runs ----
 
   /** Records a run as running; false when a run with its runKey exists (another instance took the day). */

@@ -1,7 +1,7 @@
 /** What `tracegate serve --demo` (and `npm start`) runs with unless the config file or environment says otherwise. */
 export const demoDefaults = {
   store: { client: 'sqlite', filename: './data/tracegate.sqlite' },
-  demo: { loadWhenEmpty: true, sandbox: { enabled: true, port: 8090, adminPort: 8091 } },
+  demo: { loadWhenEmpty: true, pharmacyHeadDay: true, sandbox: { enabled: true, port: 8090, adminPort: 8091 } },
   auth: {
     tokens: [
       { name: '药师 张敏', token: 'demo-pharmacist-token', roles: ['pharmacist'] },

@@ -139,6 +139,8 @@ export async function loadDemoData(tg: Tracegate): Promise<boolean> {
     reason: '外包装破损待查',
     traceCodes: [demoCode('8103001', 20)],
   });
-  await loadPharmacyHeadDemo(tg);
+  if (tg.config.demo.pharmacyHeadDay) {
+    await loadPharmacyHeadDemo(tg);
+  }
   return true;
 }

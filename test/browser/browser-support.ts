@@ -9,8 +9,12 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
+import { loadDemoData } from '../../plugin/demo/load-demo-data.js';
+import type { Tracegate } from '../../plugin/tracegate.js';
+import { startTempTracegate } from '../support/temp-tracegate.js';
 
 // Functions handed to page.evaluate run in the page; the project's types have no DOM library.
 declare const localStorage: any;
@@ -42,9 +46,45 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox'] });
 }
 
-/** A page in a fresh context, zh-CN, with the token already stored (as if the user had entered it once). */
-export async function openPage(browser: Browser, baseUrl: string, token: string | null): Promise<Page> {
-  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+/** What a browser suite's tests work with: a tracegate holding the demo data, and Chromium. */
+export interface DemoSite {
+  url: string;
+  browser: Browser;
+}
+
+/**
+ * The hooks of a browser suite, called in its describe: before its tests, a tracegate on a fresh SQLite file
+ * (`overrides` as for startTempTracegate) with the demo data loaded, and Chromium; after them, both stopped; after
+ * each test, a failure if any page raised a script error. The site is filled in by the first hook, so a suite's own
+ * before hooks (registered after this call) can use it.
+ */
+export function demoSite(overrides: Record<string, unknown> = {}): DemoSite {
+  const site = {} as DemoSite;
+  let tg: Tracegate | undefined;
+  before(async () => {
+    let url: string;
+    ({ tg, url } = await startTempTracegate(overrides));
+    await loadDemoData(tg);
+    site.url = url;
+    site.browser = await launchChromium();
+  });
+  after(async () => {
+    await site.browser?.close();
+    await tg?.stop();
+  });
+  afterEach(() => {
+    const errors = pageErrors.splice(0);
+    expect(errors, 'script errors in the pages').to.deep.equal([]);
+  });
+  return site;
+}
+
+/**
+ * A page in a fresh context, zh-CN, with the token already stored (as if the user had entered it once), opened on
+ * the index and then on `path` under /ui/ when one is given.
+ */
+export async function openPage(site: DemoSite, token: string | null, path?: string): Promise<Page> {
+  const context = await site.browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
   if (token) {
     await context.addInitScript((t) => {
       if (!localStorage.getItem('tracegate.token')) {
@@ -62,7 +102,10 @@ export async function openPage(browser: Browser, baseUrl: string, token: string 
       pageErrors.push(`${page.url()}: console: ${m.text()}`);
     }
   });
-  await page.goto(`${baseUrl}/ui/`);
+  await page.goto(`${site.url}/ui/`);
+  if (path !== undefined) {
+    await page.goto(`${site.url}/ui/${path}`);
+  }
   return page;
 }
 

@@ -1,9 +1,6 @@
 import { expect } from 'chai';
-import type { Browser, Page } from 'playwright-core';
-import { loadDemoData } from '../../plugin/demo/load-demo-data.js';
-import type { Tracegate } from '../../plugin/tracegate.js';
-import { startTempTracegate } from '../support/temp-tracegate.js';
-import { describeWithBrowser, launchChromium, openPage, pageErrors, screenshot } from './browser-support.js';
+import type { Page } from 'playwright-core';
+import { demoSite, describeWithBrowser, openPage, screenshot } from './browser-support.js';
 
 // Functions handed to page.evaluate run in the page; the project's types have no DOM library.
 declare const document: any;
@@ -19,48 +16,57 @@ async function apiGet(url: string, path: string, token: string): Promise<any> {
 
 describeWithBrowser('code history and uploads monitor pages', function () {
   this.timeout(60_000);
-  let tg: Tracegate;
-  let url: string;
-  let browser: Browser;
-
-  before(async () => {
-    ({ tg, url } = await startTempTracegate());
-    await loadDemoData(tg);
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await tg?.stop();
-  });
-  afterEach(() => {
-    const errors = pageErrors.splice(0);
-    expect(errors, 'script errors in the pages').to.deep.equal([]);
-  });
+  const site = demoSite();
 
   it('serves the index and the pages without a token, and uPlot under /ui/vendor/', async () => {
-    const index = await fetch(`${url}/ui/`);
+    const index = await fetch(`${site.url}/ui/`);
     expect(index.status).to.equal(200);
     expect(index.headers.get('content-security-policy')).to.contain("script-src 'self'");
     const html = await index.text();
     for (const page of ['scan.html', 'dashboard.html', 'code.html', 'uploads.html']) {
       expect(html).to.contain(`href="${page}"`);
-      expect((await fetch(`${url}/ui/${page}`)).status, page).to.equal(200);
+      expect((await fetch(`${site.url}/ui/${page}`)).status, page).to.equal(200);
     }
-    const uplot = await fetch(`${url}/ui/vendor/uPlot.esm.js`);
+    const uplot = await fetch(`${site.url}/ui/vendor/uPlot.esm.js`);
     expect(uplot.status).to.equal(200);
     expect(uplot.headers.get('content-type')).to.match(/javascript/);
-    expect((await fetch(`${url}/ui/vendor/uPlot.min.css`)).status).to.equal(200);
+    expect((await fetch(`${site.url}/ui/vendor/uPlot.min.css`)).status).to.equal(200);
     // Nothing else of node_modules is reachable, and the API still wants its token.
-    expect((await fetch(`${url}/ui/vendor/package.json`)).status).to.equal(404);
-    expect((await fetch(`${url}/api/v1/drugs`)).status).to.equal(401);
-    const root = await fetch(`${url}/`, { redirect: 'manual' });
+    expect((await fetch(`${site.url}/ui/vendor/package.json`)).status).to.equal(404);
+    expect((await fetch(`${site.url}/api/v1/drugs`)).status).to.equal(401);
+    const root = await fetch(`${site.url}/`, { redirect: 'manual' });
     expect(root.headers.get('location')).to.equal('/ui/');
   });
 
+  it('shows one header on every page, the page itself marked current in the navigation', async () => {
+    const current = {
+      '': null,
+      'scan.html': '扫码发药',
+      'dashboard.html': '药剂科看板',
+      'code.html': '追溯码查询',
+      'uploads.html': '上传监控',
+      uploads: '上传监控',
+    };
+    for (const [path, name] of Object.entries(current)) {
+      const page = await openPage(site, HEAD, path);
+      await page.waitForSelector('header.top #token-button');
+      expect(await page.locator('header.top').count(), path).to.equal(1);
+      expect(await page.locator('header.top nav a').allTextContents(), path).to.deep.equal([
+        '扫码发药',
+        '药剂科看板',
+        '追溯码查询',
+        '上传监控',
+      ]);
+      const marked = await page.locator('header.top nav a[aria-current="page"]').allTextContents();
+      expect(marked, path).to.deep.equal(name ? [name] : []);
+      expect(await page.evaluate(() => document.body.firstElementChild?.matches('header.top')), path).to.equal(true);
+      await page.context().close();
+    }
+  });
+
   it('shows the life of one code, looked up by link and by a scanned GS1 string', async () => {
-    const page = await openPage(browser, url, PHARMACIST);
     // 81010010000000000002: received in a case, dispensed, returned to stock (the demo).
-    await page.goto(`${url}/ui/code.html?code=81010010000000000002`);
+    const page = await openPage(site, PHARMACIST, 'code.html?code=81010010000000000002');
     await page.waitForSelector('#code-result:not([hidden])');
     expect(await page.textContent('#code-state')).to.equal('在库');
     const actions = await page.locator('#history td:nth-child(3)').allTextContents();
@@ -71,7 +77,7 @@ describeWithBrowser('code history and uploads monitor pages', function () {
     expect(history).to.contain('RX20261122002');
     expect(history).to.contain('患者退药，原盒未拆封');
     expect(await page.textContent('#code-facts')).to.contain('阿托伐他汀钙片');
-    const lookup = await apiGet(url, '/codes/81010010000000000002', PHARMACIST);
+    const lookup = await apiGet(site.url, '/codes/81010010000000000002', PHARMACIST);
     if (lookup.nationalApp) {
       expect(await page.isVisible('#national-section')).to.equal(true);
       expect(await page.textContent('#national-text')).to.equal(lookup.nationalApp.text);
@@ -92,7 +98,7 @@ describeWithBrowser('code history and uploads monitor pages', function () {
     expect(await page.textContent('#code-facts')).to.contain('LOT2411A');
 
     // A code the ledger never saw: the reason in Chinese, not a blank page.
-    await page.goto(`${url}/ui/code.html?code=81010010000000009999`);
+    await page.goto(`${site.url}/ui/code.html?code=81010010000000009999`);
     await page.waitForSelector('#page-error:not([hidden])');
     const error = await page.textContent('#page-error');
     expect(error).to.contain('不在本院台账中');
@@ -107,8 +113,7 @@ describeWithBrowser('code history and uploads monitor pages', function () {
   }
 
   it('lists uploads with counts and filters, shows one with its attempts, and shows who may retry or hold', async () => {
-    const page = await openPage(browser, url, HEAD);
-    await page.goto(`${url}/ui/uploads.html`);
+    const page = await openPage(site, HEAD, 'uploads.html');
     await page.waitForSelector('#upload-list tr');
     // The demo's window activity: three sales (3505) and one return (3506), not sent (no upstream configured).
     expect(await page.textContent('#counts [data-state="pending"] .n')).to.equal('4');

@@ -1,9 +1,5 @@
 import { expect } from 'chai';
-import type { Browser } from 'playwright-core';
-import { loadDemoData } from '../../plugin/demo/load-demo-data.js';
-import type { Tracegate } from '../../plugin/tracegate.js';
-import { startTempTracegate } from '../support/temp-tracegate.js';
-import { describeWithBrowser, launchChromium, openPage, pageErrors, screenshot } from './browser-support.js';
+import { demoSite, describeWithBrowser, openPage, screenshot } from './browser-support.js';
 
 // Functions handed to page.evaluate run in the page; the project's types have no DOM library.
 declare const document: any;
@@ -13,12 +9,10 @@ const HEAD = 'demo-pharmacy-head-token';
 
 describeWithBrowser('pharmacy head dashboard (/ui/dashboard.html)', function () {
   this.timeout(60_000);
-  let tg: Tracegate;
-  let url: string;
-  let browser: Browser;
+  const site = demoSite();
 
   async function call(method: string, path: string, body?: unknown, token = HEAD): Promise<any> {
-    const res = await fetch(`${url}/api/v1${path}`, {
+    const res = await fetch(`${site.url}/api/v1${path}`, {
       method,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -29,9 +23,6 @@ describeWithBrowser('pharmacy head dashboard (/ui/dashboard.html)', function () 
   }
 
   before(async () => {
-    ({ tg, url } = await startTempTracegate());
-    await loadDemoData(tg);
-    browser = await launchChromium();
     // Seeded through the API. A box the hospital never received is sold (the window warns and lets it go):
     // an anomaly, and a variance the HIS's book shows for 盐酸二甲双胍 (10 received, 1 sold → book 9, ledger 10).
     const d = await call(
@@ -59,18 +50,9 @@ describeWithBrowser('pharmacy head dashboard (/ui/dashboard.html)', function () 
     });
     await call('POST', '/anomalies/runs', {});
   });
-  after(async () => {
-    await browser?.close();
-    await tg?.stop();
-  });
-  afterEach(() => {
-    const errors = pageErrors.splice(0);
-    expect(errors, 'script errors in the pages').to.deep.equal([]);
-  });
 
   it('shows variance explained by codes, a seeded anomaly with its evidence, the trend and upload states', async () => {
-    const page = await openPage(browser, url, HEAD);
-    await page.goto(`${url}/ui/dashboard.html`);
+    const page = await openPage(site, HEAD, 'dashboard.html');
     await page.waitForSelector('#reconciliation-rows tr[data-drug="Y0003"]');
 
     // 厄贝沙坦: book 20, 19 in stock, +1 explained by the quarantined box.
@@ -126,8 +108,7 @@ describeWithBrowser('pharmacy head dashboard (/ui/dashboard.html)', function () 
   });
 
   it('shows a pharmacist why the dashboard is not for their token, in Chinese', async () => {
-    const page = await openPage(browser, url, PHARMACIST);
-    await page.goto(`${url}/ui/dashboard.html`);
+    const page = await openPage(site, PHARMACIST, 'dashboard.html');
     await page.waitForSelector('#reconciliation-error:not([hidden])');
     const text = await page.textContent('#reconciliation-error');
     expect(text).to.contain('无权执行此操作');

@@ -1,9 +1,6 @@
 import { expect } from 'chai';
-import type { Browser, Page } from 'playwright-core';
-import { loadDemoData } from '../../plugin/demo/load-demo-data.js';
-import type { Tracegate } from '../../plugin/tracegate.js';
-import { startTempTracegate } from '../support/temp-tracegate.js';
-import { describeWithBrowser, launchChromium, openPage, pageErrors, screenshot, wedgeScan } from './browser-support.js';
+import type { Page } from 'playwright-core';
+import { demoSite, describeWithBrowser, openPage, screenshot, wedgeScan } from './browser-support.js';
 
 // Functions handed to page.evaluate run in the page; the project's types have no DOM library.
 declare const document: any,
@@ -44,29 +41,13 @@ const lineRow = (page: Page, lineNo: number) => page.locator(`#line-progress tr[
 
 describeWithBrowser('scan station page (/ui/scan.html)', function () {
   this.timeout(60_000);
-  let tg: Tracegate;
-  let url: string;
-  let browser: Browser;
   const seed = Number(process.env.TRACEGATE_SCAN_SEED) || (Date.now() % 100_000) + 1;
 
-  before(async () => {
-    // A site whose scanners send '|' for the GS1 group separator.
-    ({ tg, url } = await startTempTracegate({ recognition: { gsSubstitutes: ['|'] } }));
-    await loadDemoData(tg);
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await tg?.stop();
-  });
-  afterEach(() => {
-    const errors = pageErrors.splice(0);
-    expect(errors, 'script errors in the pages').to.deep.equal([]);
-  });
+  // A site whose scanners send '|' for the GS1 group separator.
+  const site = demoSite({ recognition: { gsSubstitutes: ['|'] } });
 
   it(`dispenses three drugs scanned in any order, with a GS1 2D scan, a refusal, take-back and completion (seed ${seed})`, async () => {
-    const page = await openPage(browser, url, PHARMACIST);
-    await page.goto(`${url}/ui/scan.html`);
+    const page = await openPage(site, PHARMACIST, 'scan.html');
     // The order comes from the HIS as JSON: pasted, it fills the form.
     const order = {
       prescriptionNo: 'RX-UI-0001',
@@ -170,7 +151,7 @@ describeWithBrowser('scan station page (/ui/scan.html)', function () {
 
     // The ledger agrees with what the page showed.
     const sold = async (c: string): Promise<string> => {
-      const res = await fetch(`${url}/api/v1/codes/${encodeURIComponent(c)}`, {
+      const res = await fetch(`${site.url}/api/v1/codes/${encodeURIComponent(c)}`, {
         headers: { authorization: `Bearer ${PHARMACIST}` },
       });
       return ((await res.json()) as { state: string }).state;
@@ -184,8 +165,7 @@ describeWithBrowser('scan station page (/ui/scan.html)', function () {
   });
 
   it('refuses to take back a box that was not dispensed on that prescription, in Chinese', async () => {
-    const page = await openPage(browser, url, PHARMACIST);
-    await page.goto(`${url}/ui/scan.html`);
+    const page = await openPage(site, PHARMACIST, 'scan.html');
     await page.click('#tab-return');
     // The demo sold 81010010000000000001 on RX20261122001.
     await page.fill('#return-form [name="prescriptionNo"]', 'RX20261122001');
@@ -218,8 +198,7 @@ describeWithBrowser('scan station page (/ui/scan.html)', function () {
   });
 
   it('takes a multi-line paste as one scan per line, keeps the focus on Tab, and resumes a session by its id', async () => {
-    const page = await openPage(browser, url, PHARMACIST);
-    await page.goto(`${url}/ui/scan.html`);
+    const page = await openPage(site, PHARMACIST, 'scan.html');
     await page.fill('#dispense-form [name="prescriptionNo"]', 'RX-UI-0002');
     await page.fill('#dispense-form [name="visitNo"]', 'MZ-UI-0002');
     await page.fill('#dispense-form [name="patientId"]', 'P0101');
@@ -251,7 +230,7 @@ describeWithBrowser('scan station page (/ui/scan.html)', function () {
 
     // A reload (or another browser) reopens the session from its id.
     const id = await page.evaluate(() => new URLSearchParams(location.search).get('session'));
-    await page.goto(`${url}/ui/scan.html?session=${id}`);
+    await page.goto(`${site.url}/ui/scan.html?session=${id}`);
     await page.waitForSelector('#scan-view:not([hidden])');
     expect(await page.locator('#scan-log tr').count()).to.equal(2);
     await page.keyboard.press('F4');
@@ -262,8 +241,7 @@ describeWithBrowser('scan station page (/ui/scan.html)', function () {
   });
 
   it('asks for the token when none is stored and again after a 401; an unknown session is explained in Chinese', async () => {
-    const page = await openPage(browser, url, null);
-    await page.goto(`${url}/ui/scan.html`);
+    const page = await openPage(site, null, 'scan.html');
     await page.waitForSelector('#token-dialog[open]');
     await page.fill('#token-input', 'not-a-valid-token-at-all');
     await page.click('#token-save');
@@ -276,7 +254,7 @@ describeWithBrowser('scan station page (/ui/scan.html)', function () {
     expect(await page.evaluate(() => localStorage.getItem('tracegate.token'))).to.equal(PHARMACIST);
 
     // A session that does not exist: a Chinese error, never a blank page.
-    await page.goto(`${url}/ui/scan.html?session=D-NO-SUCH-SESSION`);
+    await page.goto(`${site.url}/ui/scan.html?session=D-NO-SUCH-SESSION`);
     await page.waitForSelector('#resume-error:not([hidden])');
     expect(await page.textContent('#resume-error')).to.match(/[\u4e00-\u9fff]/);
     await page.context().close();

@@ -285,6 +285,9 @@ export function reconciliationContract(name: string, open: () => Promise<Reconci
           sale('K4', [A(1)], { infno: '3506', orderKeys: [`code:${A(1)}`, 'bchno:K4', 'bchno:K1'] }),
           sale('K5', [B(1)], { payload: { fixmedins_hilist_id: 'Y0002' } }),
           sale('K6', [A(3)], { createdAt: D2 }),
+          // The drug is the payload's fixmedins_hilist_id as text (a HIS may send a number); none, none counted.
+          sale('K7', [], { payload: { fixmedins_hilist_id: 7 } }),
+          sale('K8', [], { payload: { fixmedins_hilist_id: '' } }),
         ]
       );
       const dead = await h.store.getUploadByKey('K5');
@@ -299,13 +302,25 @@ export function reconciliationContract(name: string, open: () => Promise<Reconci
           'Y0001 3505 pending 2',
           'Y0001 3506 pending 1',
           'Y0002 3505 dead 1',
+          '7 3505 pending 1',
         ].sort()
       );
       // On day 1: K2 not delivered yet, K5 not given up yet, K6 not written yet.
       expect(await tally(DAY2_START)).to.deep.equal(
-        ['Y0001 3505 held 1', 'Y0001 3505 pending 2', 'Y0001 3506 pending 1', 'Y0002 3505 pending 1'].sort()
+        [
+          'Y0001 3505 held 1',
+          'Y0001 3505 pending 2',
+          'Y0001 3506 pending 1',
+          'Y0002 3505 pending 1',
+          '7 3505 pending 1',
+        ].sort()
       );
-      expect((await h.recon.uploadCounts({ until: null, hisDrugCode: 'Y0002' })).map((r) => r.rows)).to.deep.equal([1]);
+      const one = async (until: string | null) =>
+        (await h.recon.uploadCounts({ until, hisDrugCode: 'Y0002' })).map(
+          (r) => `${r.hisDrugCode} ${r.state} ${r.rows}`
+        );
+      expect(await one(null)).to.deep.equal(['Y0002 dead 1']);
+      expect(await one(DAY2_START)).to.deep.equal(['Y0002 pending 1']);
 
       const unuploaded = async (until: string | null) =>
         (await h.recon.unuploadedSales({ until })).map((r) => `${r.hisDrugCode} ${r.codes}`).sort();

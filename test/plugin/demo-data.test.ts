@@ -17,7 +17,10 @@ describe('demo data for the pharmacy head', () => {
 
   before(async function () {
     this.timeout(60_000);
-    ({ tg, url } = await startTempTracegate({ reports: { anomalies: { dailyAt: '23:59' } } }));
+    ({ tg, url } = await startTempTracegate({
+      demo: { loadWhenEmpty: false, pharmacyHeadDay: true },
+      reports: { anomalies: { dailyAt: '23:59' } },
+    }));
     await loadDemoData(tg);
   });
   after(async () => tg.stop());

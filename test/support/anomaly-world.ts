@@ -48,6 +48,28 @@ export interface AnomalyWorld extends World {
   ): Promise<string>;
 }
 
+/** A self-pay order of 李岚's for `patient` (patient id P-<name>), its lines numbered from 1. */
+export function dispenseOrder(
+  rx: string,
+  visitNo: string,
+  patient: string,
+  lines: { hisDrugCode: string; quantity: number; unit: string }[],
+  agent?: DispenseAgent | null
+): DispenseOrder {
+  return {
+    prescriptionNo: rx,
+    visitNo,
+    insuranceVisitId: null,
+    patientId: `P-${patient}`,
+    patientName: patient,
+    settlementType: 'self_pay',
+    settlementId: null,
+    doctorName: '李岚',
+    lines: lines.map((l, i) => ({ lineNo: i + 1, ...l })),
+    ...(agent ? { agent } : {}),
+  };
+}
+
 export async function anomalyWorld(store: Store): Promise<AnomalyWorld> {
   const w = await world(store);
   const ids = counterIds();
@@ -58,18 +80,7 @@ export async function anomalyWorld(store: Store): Promise<AnomalyWorld> {
     ids,
     async dispense(when, rx, patient, lines, codes, options = {}) {
       w.clock.current = new Date(when);
-      const order: DispenseOrder = {
-        prescriptionNo: rx,
-        visitNo: `V-${rx}`,
-        insuranceVisitId: null,
-        patientId: `P-${patient}`,
-        patientName: patient,
-        settlementType: 'self_pay',
-        settlementId: null,
-        doctorName: '李岚',
-        lines: lines.map((l, i) => ({ lineNo: i + 1, ...l })),
-        ...(options.agent ? { agent: options.agent } : {}),
-      };
+      const order = dispenseOrder(rx, `V-${rx}`, patient, lines, options.agent);
       const who = options.who ?? WINDOW_1;
       const session = await window.openDispense(order, who);
       for (const code of codes) {

@@ -1,7 +1,8 @@
 /**
  * The pages under /ui: static HTML, one stylesheet and vanilla ES modules from adapters/http/pages, plus uPlot for
- * the charts. Public (no token): the pages hold no data; their scripts call /api/v1 with the bearer token the user
- * enters once. Mounted before the API's authentication.
+ * the charts, and js/names.js, the Chinese names of the enumerations, made from the core's own maps when the routes
+ * are built (adapters/http/page-names.ts). Public (no token): the pages hold no data; their scripts call /api/v1 with
+ * the bearer token the user enters once. Mounted before the API's authentication.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -10,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
 import type { Response } from 'express';
 import { sendError } from '../error-response.js';
+import { namesModule } from '../page-names.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -72,6 +74,11 @@ export function pageRoutes(): Router {
     });
     return r;
   }
+  const names = namesModule();
+  r.get('/ui/js/names.js', (_req, res) => {
+    pageHeaders(res);
+    res.type('text/javascript; charset=utf-8').send(names);
+  });
   r.use('/ui', express.static(pages, { index: 'index.html', extensions: ['html'], setHeaders: pageHeaders }));
   return r;
 }

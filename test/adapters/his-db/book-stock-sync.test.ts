@@ -3,46 +3,33 @@
  * his_stock_daily), into tracegate's book stock (in memory): on demand for a day, and with the catalog sync.
  */
 import { expect } from 'chai';
-import type { Knex } from 'knex';
 import { createHisDbChannel, type HisDbChannelRuntime } from '../../../adapters/his-db/create-his-db-channel.js';
 import { MemoryReconciliation } from '../../../adapters/store/memory-reconciliation.js';
 import { MemoryStore } from '../../../adapters/store/memory-store.js';
 import { isTracegateError } from '../../../core/errors.js';
 import { BookStockService } from '../../../core/reports/reconciliation/book-stock-service.js';
 import { channelWorld, type ChannelWorld } from '../../support/channel-world.js';
-import { createScratchDatabase, describeWithDatabase, type ScratchDatabase } from '../../support/databases.js';
+import { describeWithDatabase } from '../../support/databases.js';
 import { recordingLog } from '../../support/recording-log.js';
-import { hisConfigFor, hisKnex, loadHisFixture } from './his-db-support.js';
+import { hisConfigFor, hisDatabase } from './his-db-support.js';
 
 for (const [kind, label] of [
   ['postgres', 'PostgreSQL'],
   ['mariadb', 'MariaDB'],
 ] as const) {
   await describeWithDatabase(kind, `HIS book stock: ${label} as the HIS`, () => {
-    let scratch: ScratchDatabase;
-    let his: Knex;
+    const db = hisDatabase(kind);
     let runtime: HisDbChannelRuntime | undefined;
 
-    before(async () => {
-      scratch = await createScratchDatabase(kind);
-      his = hisKnex(kind, scratch);
-    });
-    beforeEach(async () => {
-      await loadHisFixture(his, kind);
-    });
     afterEach(async () => {
       await runtime?.stop();
       runtime = undefined;
-    });
-    after(async () => {
-      await his?.destroy();
-      await scratch?.drop();
     });
 
     function setUp(w: ChannelWorld, overrides: Record<string, unknown> = {}) {
       const store = w.store as MemoryStore;
       const bookStock = new BookStockService(new MemoryReconciliation(store), w.catalog, w.clock);
-      runtime = createHisDbChannel(hisConfigFor(kind, scratch, overrides), {
+      runtime = createHisDbChannel(hisConfigFor(kind, db.scratch, overrides), {
         inbound: w.inbound,
         store: w.store,
         catalog: w.catalog,
@@ -81,7 +68,7 @@ for (const [kind, label] of [
         `his-db:his-${kind === 'postgres' ? 'pg' : 'mysql'}`
       );
 
-      await his('his_stock_daily').where({ drug_code: 'Y0001', stock_date: '2026-11-29' }).update({ loose_qty: -1 });
+      await db.his('his_stock_daily').where({ drug_code: 'Y0001', stock_date: '2026-11-29' }).update({ loose_qty: -1 });
       const e = await runtime.syncBookStock('2026-11-29').then(
         () => null,
         (x: unknown) => x

@@ -3,27 +3,20 @@
  * test/fixtures/his-db in a scratch database), with tracegate's own data in memory (channelWorld).
  */
 import { expect } from 'chai';
-import type { Knex } from 'knex';
 import sinon from 'sinon';
 import { createHisDbChannel, type HisDbChannelRuntime } from '../../../adapters/his-db/create-his-db-channel.js';
 import type { HisDbConfig } from '../../../adapters/his-db/his-db-config.js';
 import { InboundService } from '../../../core/channels/inbound-service.js';
 import { isTracegateError } from '../../../core/errors.js';
 import { channelWorld, type ChannelWorld } from '../../support/channel-world.js';
-import {
-  createScratchDatabase,
-  describeWithDatabase,
-  type DatabaseKind,
-  type ScratchDatabase,
-} from '../../support/databases.js';
+import { describeWithDatabase, type DatabaseKind } from '../../support/databases.js';
 import { recordingLog } from '../../support/recording-log.js';
 import {
   addDispenseEvent,
   addPrescription,
   clearEvents,
   hisConfigFor,
-  hisKnex,
-  loadHisFixture,
+  hisDatabase,
   writtenBack,
 } from './his-db-support.js';
 
@@ -72,26 +65,14 @@ async function until<T>(probe: () => Promise<T>, done: (v: T) => boolean, ms = 1
 
 for (const kind of ['postgres', 'mariadb'] as const) {
   await describeWithDatabase(kind, `HIS database channel: ${label[kind]} as the HIS`, () => {
-    let scratch: ScratchDatabase;
-    let his: Knex;
+    const db = hisDatabase(kind);
     const runtimes: HisDbChannelRuntime[] = [];
 
-    before(async () => {
-      scratch = await createScratchDatabase(kind);
-      his = hisKnex(kind, scratch);
-    });
-    beforeEach(async () => {
-      await loadHisFixture(his, kind);
-    });
     afterEach(async () => {
       sinon.restore();
       for (const runtime of runtimes.splice(0)) {
         await runtime.stop();
       }
-    });
-    after(async () => {
-      await his?.destroy();
-      await scratch?.drop();
     });
 
     function channel(
@@ -99,7 +80,7 @@ for (const kind of ['postgres', 'mariadb'] as const) {
       overrides: Record<string, unknown> = {},
       inbound: InboundService = w.inbound
     ): { runtime: HisDbChannelRuntime; log: ReturnType<typeof recordingLog>; config: HisDbConfig } {
-      const config = hisConfigFor(kind, scratch, overrides);
+      const config = hisConfigFor(kind, db.scratch, overrides);
       const log = recordingLog();
       const runtime = createHisDbChannel(config, {
         inbound,
@@ -131,8 +112,8 @@ for (const kind of ['postgres', 'mariadb'] as const) {
       expect(await runtime.syncCatalog()).to.deep.equal({ rows: 3, saved: 0, unchanged: 3 });
 
       // A row the import rules refuse: nothing is saved, the message names the statement, the row and the column.
-      await his('his_drug').where({ drug_code: 'H0101' }).update({ trace_prefix: '1234' });
-      await his('his_drug').where({ drug_code: 'H0102' }).update({ drug_name: '当归片' });
+      await db.his('his_drug').where({ drug_code: 'H0101' }).update({ trace_prefix: '1234' });
+      await db.his('his_drug').where({ drug_code: 'H0102' }).update({ drug_name: '当归片' });
       const e = await rejection(runtime.syncCatalog());
       expect(isTracegateError(e) && e.code).to.equal('HISDB_CATALOG_INVALID');
       expect(e.message).to.contain('catalogQuery').and.contain('查询结果第 1 行').and.contain('unit_prefixes');
@@ -145,7 +126,7 @@ for (const kind of ['postgres', 'mariadb'] as const) {
       await runtime.syncCatalog();
       expect(await runtime.pollOnce()).to.deep.equal({ events: 5, replayed: 0 });
 
-      const back = await writtenBack(his);
+      const back = await writtenBack(db.his);
       expect(back['1']).to.include({ result: 'accepted', code: null });
       expect(back['1']?.session).to.match(/^D/);
       expect(back['2']).to.include({ result: 'refused', code: 'CODE_ALREADY_DISPENSED' });
@@ -172,12 +153,12 @@ for (const kind of ['postgres', 'mariadb'] as const) {
 
     it('a crash after deciding, before the watermark moved: the restarted poller replays those events (write-back only) and decides the rest once', async () => {
       const w = await channelWorld(12);
-      await clearEvents(his);
+      await clearEvents(db.his);
       const rxs = ['RX11', 'RX12', 'RX13', 'RX14', 'RX15', 'RX16'];
       const ids: string[] = [];
       for (const [i, rx] of rxs.entries()) {
-        await addPrescription(his, rx, 1);
-        ids.push(await addDispenseEvent(his, rx, [w.stock[i] as string]));
+        await addPrescription(db.his, rx, 1);
+        ids.push(await addDispenseEvent(db.his, rx, [w.stock[i] as string]));
       }
       // The first process decides three events, then dies on the fourth; the store refused to move the mark.
       const first = dyingInbound(w, 'A', 4);
@@ -189,7 +170,7 @@ for (const kind of ['postgres', 'mariadb'] as const) {
       expect(await w.store.getChannelMark(config.name)).to.equal(null);
       expect((await w.store.listInbound({ channel: config.name, limit: 100 })).length).to.equal(3);
       // Someone cleared the write-back meanwhile: the replay writes it again.
-      await his('his_dispense_event').update({ trace_result: null, trace_session: null });
+      await db.his('his_dispense_event').update({ trace_result: null, trace_session: null });
 
       const { runtime } = channel(w, {}, restartedInbound(w, 'B'));
       expect(await runtime.pollOnce()).to.deep.equal({ events: 6, replayed: 3 });
@@ -199,26 +180,26 @@ for (const kind of ['postgres', 'mariadb'] as const) {
       const messages = await w.store.listInbound({ channel: config.name, limit: 100 });
       expect(messages.map((m) => m.sourceKey)).to.deep.equal(ids.map((id) => `event:${id}`));
       expect(messages.every((m) => m.state === 'accepted')).to.equal(true);
-      const back = await writtenBack(his);
+      const back = await writtenBack(db.his);
       for (const [i, id] of ids.entries()) {
         expect(back[id], id).to.include({ result: 'accepted', session: messages[i]?.sessionId });
       }
       expect(await w.store.getChannelMark(config.name)).to.equal(ids.at(-1));
 
       // Events the HIS adds later are picked up by the next poll.
-      await addPrescription(his, 'RX17', 1);
-      const later = await addDispenseEvent(his, 'RX17', [w.stock[6] as string]);
+      await addPrescription(db.his, 'RX17', 1);
+      const later = await addDispenseEvent(db.his, 'RX17', [w.stock[6] as string]);
       expect(await runtime.pollOnce()).to.deep.equal({ events: 1, replayed: 0 });
-      expect((await writtenBack(his))[later]).to.include({ result: 'accepted' });
+      expect((await writtenBack(db.his))[later]).to.include({ result: 'accepted' });
     });
 
     it('a crash part-way after the watermark moved: the restarted poller goes on after the last event handled', async () => {
       const w = await channelWorld(12);
-      await clearEvents(his);
+      await clearEvents(db.his);
       const ids: string[] = [];
       for (const i of [1, 2, 3, 4, 5, 6]) {
-        await addPrescription(his, `RX2${i}`, 1);
-        ids.push(await addDispenseEvent(his, `RX2${i}`, [w.stock[i] as string]));
+        await addPrescription(db.his, `RX2${i}`, 1);
+        ids.push(await addDispenseEvent(db.his, `RX2${i}`, [w.stock[i] as string]));
       }
       const first = dyingInbound(w, 'A', 4);
       const { runtime: crashed, config } = channel(w, {}, first);
@@ -229,14 +210,14 @@ for (const kind of ['postgres', 'mariadb'] as const) {
       const { runtime } = channel(w, {}, restartedInbound(w, 'B'));
       expect(await runtime.pollOnce()).to.deep.equal({ events: 3, replayed: 0 });
       expect((await w.store.listInbound({ channel: config.name, limit: 100 })).length).to.equal(6);
-      expect(Object.values(await writtenBack(his)).map((b) => b.result)).to.deep.equal(Array(6).fill('accepted'));
+      expect(Object.values(await writtenBack(db.his)).map((b) => b.result)).to.deep.equal(Array(6).fill('accepted'));
     });
 
     it('a failing write-back is logged once and retried on every poll; decisions stand and the mark waits for it', async () => {
       const w = await channelWorld(12);
       const { runtime, log, config } = channel(w);
       await runtime.syncCatalog();
-      await his.raw('alter table his_dispense_event rename column trace_result to trace_outcome');
+      await db.his.raw('alter table his_dispense_event rename column trace_result to trace_outcome');
 
       expect(await runtime.pollOnce()).to.deep.equal({ events: 5, replayed: 0 });
       const states = (await w.store.listInbound({ channel: config.name, limit: 100 })).map((m) => m.state);
@@ -248,10 +229,10 @@ for (const kind of ['postgres', 'mariadb'] as const) {
       expect(errors).to.have.length(1);
       expect(errors[0]?.fields).to.include({ statement: 'writeBack', eventId: '1' });
 
-      await his.raw('alter table his_dispense_event rename column trace_outcome to trace_result');
+      await db.his.raw('alter table his_dispense_event rename column trace_outcome to trace_result');
       expect(await runtime.pollOnce()).to.deep.equal({ events: 0, replayed: 0 });
       expect(runtime.pendingWriteBacks()).to.equal(0);
-      expect(Object.values(await writtenBack(his)).map((b) => b.result)).to.deep.equal([
+      expect(Object.values(await writtenBack(db.his)).map((b) => b.result)).to.deep.equal([
         'accepted',
         'refused',
         'refused',
@@ -265,16 +246,16 @@ for (const kind of ['postgres', 'mariadb'] as const) {
 
     it('a broken event row is invalid with HISDB_COLUMN_MISSING, written back, and does not stop the events after it', async () => {
       const w = await channelWorld(12);
-      await clearEvents(his);
-      await addPrescription(his, 'RX9', 1, null);
-      const broken = await addDispenseEvent(his, 'RX9', [w.stock[9] as string]);
-      await addPrescription(his, 'RX10', 1);
-      const fine = await addDispenseEvent(his, 'RX10', [w.stock[10] as string]);
+      await clearEvents(db.his);
+      await addPrescription(db.his, 'RX9', 1, null);
+      const broken = await addDispenseEvent(db.his, 'RX9', [w.stock[9] as string]);
+      await addPrescription(db.his, 'RX10', 1);
+      const fine = await addDispenseEvent(db.his, 'RX10', [w.stock[10] as string]);
       const { runtime, config } = channel(w);
       expect(await runtime.pollOnce()).to.deep.equal({ events: 2, replayed: 0 });
       const [message] = await w.store.listInbound({ channel: config.name, limit: 1 });
       expect(message).to.include({ state: 'invalid', code: 'HISDB_COLUMN_MISSING' });
-      const back = await writtenBack(his);
+      const back = await writtenBack(db.his);
       expect(back[broken]).to.include({ result: 'invalid', code: 'HISDB_COLUMN_MISSING', session: null });
       expect(back[broken]?.message).to.contain('his_drug_code');
       expect(back[fine]).to.include({ result: 'accepted' });
@@ -307,7 +288,7 @@ for (const kind of ['postgres', 'mariadb'] as const) {
       const messages = await w.store.listInbound({ channel: config.name, limit: 100 });
       expect(messages.map((m) => m.state)).to.deep.equal(['accepted', 'refused', 'refused', 'accepted', 'invalid']);
       expect(messages[4]?.code).to.equal('HISDB_EVENT_TOO_LARGE');
-      expect((await writtenBack(his))['5']).to.include({ result: 'invalid', code: 'HISDB_EVENT_TOO_LARGE' });
+      expect((await writtenBack(db.his))['5']).to.include({ result: 'invalid', code: 'HISDB_EVENT_TOO_LARGE' });
     });
 
     it('finds a prescription in the HIS as a DispenseOrder', async () => {
@@ -341,7 +322,7 @@ for (const kind of ['postgres', 'mariadb'] as const) {
       await runtime.start();
       // Event 5 names the 饮片 H0102, which only the catalog sync brings in: the first poll waited for it.
       const seeded = await until(
-        () => writtenBack(his),
+        () => writtenBack(db.his),
         (b) => b['5']?.result != null
       );
       expect(Object.values(seeded).map((b) => b.result)).to.deep.equal([
@@ -352,10 +333,10 @@ for (const kind of ['postgres', 'mariadb'] as const) {
         'accepted',
       ]);
       expect(log.lines.map((l) => l.message)).to.include('HIS catalog synced');
-      await addPrescription(his, 'RX31', 1);
-      const id = await addDispenseEvent(his, 'RX31', [w.stock[6] as string]);
+      await addPrescription(db.his, 'RX31', 1);
+      const id = await addDispenseEvent(db.his, 'RX31', [w.stock[6] as string]);
       const back = await until(
-        () => writtenBack(his),
+        () => writtenBack(db.his),
         (b) => b[id]?.result != null
       );
       expect(back[id]).to.include({ result: 'accepted' });
@@ -383,7 +364,7 @@ for (const kind of ['postgres', 'mariadb'] as const) {
       }).runtime.checks[0]?.check();
       expect(noColumns?.detail).to.contain('event_kind, watermark, line_no, his_drug_code, quantity');
 
-      const config = hisConfigFor(kind, scratch);
+      const config = hisConfigFor(kind, db.scratch);
       const closed = await channel(await channelWorld(1), {
         name: 'his-closed',
         connection: { ...config.connection, port: 1, connectTimeoutMs: 1000 },

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import knex, { type Knex } from 'knex';
 import { parse as parseYaml } from 'yaml';
 import { parseHisDbConfig, type HisDbConfig } from '../../../adapters/his-db/his-db-config.js';
-import type { DatabaseKind, ScratchDatabase } from '../../support/databases.js';
+import { createScratchDatabase, type DatabaseKind, type ScratchDatabase } from '../../support/databases.js';
 
 const fixtures = new URL('../../fixtures/his-db/', import.meta.url);
 
@@ -58,6 +58,26 @@ export function hisKnex(kind: DatabaseKind, scratch: ScratchDatabase): Knex {
     connection: { host, port, user, password, database, ...(kind === 'mariadb' ? { charset: 'utf8mb4' } : {}) },
     pool: { min: 0, max: 2 },
   });
+}
+
+/**
+ * The HIS of a suite, called in its describe: a scratch database created before its tests, the sample HIS loaded
+ * afresh before each, dropped after them. The fields are filled in by the first hook.
+ */
+export function hisDatabase(kind: DatabaseKind): { scratch: ScratchDatabase; his: Knex } {
+  const db = {} as { scratch: ScratchDatabase; his: Knex };
+  before(async () => {
+    db.scratch = await createScratchDatabase(kind);
+    db.his = hisKnex(kind, db.scratch);
+  });
+  beforeEach(async () => {
+    await loadHisFixture(db.his, kind);
+  });
+  after(async () => {
+    await db.his?.destroy();
+    await db.scratch?.drop();
+  });
+  return db;
 }
 
 /** Drop and recreate the sample HIS with its seed data. */

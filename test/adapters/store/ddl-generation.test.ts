@@ -115,6 +115,7 @@ const expectedNames = [
   'tg_audit_at_idx',
   'tg_business_rows_infno_idx',
   'tg_business_rows_dlv_idx',
+  'tg_business_rows_drug_idx',
   // 0006-anomalies
   'tg_sessions_contact_idx',
   'tg_anomaly_runs_pk',
@@ -342,9 +343,9 @@ describe('DDL generation (offline, all dialects)', () => {
         expect(count(new RegExp(`constraint ${Q}\\w+${E} primary key`, 'gi'))).to.equal(20);
         expect(count(/foreign key/gi)).to.equal(3);
         expect(count(new RegExp(`constraint ${Q}\\w+${E} foreign key`, 'gi'))).to.equal(3);
-        // 0005 adds five indexes, and a partial one where the dialect has them.
+        // 0005 adds six indexes, and a partial one where the dialect has them.
         // 0006 adds six.
-        const indexes = 29 + (implicitReceiptIndexSql(dialect) ? 1 : 0);
+        const indexes = 30 + (implicitReceiptIndexSql(dialect) ? 1 : 0);
         expect(count(/(create|add) index/gi)).to.equal(indexes);
         expect(count(new RegExp(`(create index|add index) ${Q}\\w+${E}`, 'gi'))).to.equal(indexes);
         // Six unique constraints (tg_business_rows.business_key, tg_upload_attempts (row_id, attempt),
@@ -431,6 +432,18 @@ describe('DDL generation (offline, all dialects)', () => {
         }
       });
 
+      it('adds 0005’s drug column to tg_business_rows: nullable, as wide as tg_packs.his_drug_code', () => {
+        const alter = ddl.filter((x) => new RegExp(`^alter table ${Q}tg_business_rows${E}`, 'i').test(x)).join('\n');
+        const packs = columnDefinition(ddl, 'tg_packs', 'his_drug_code');
+        expect(packs).to.match(/ not null$/);
+        expect(alter).to.match(
+          new RegExp(
+            `add (column )?${Q}his_drug_code${E} ${packs.replace(/ not null$/, '').replace(/[()]/g, '\\$&')}$`,
+            'im'
+          )
+        );
+      });
+
       it('adds 0006’s session columns and gives the anomaly tables their key, text and JSON types', () => {
         const alter = ddl.filter((x) => new RegExp(`^alter table ${Q}tg_sessions${E}`, 'i').test(x)).join('\n');
         for (const column of ['patient_name', 'contact', 'max_boxes']) {
@@ -467,7 +480,7 @@ describe('DDL generation (offline, all dialects)', () => {
       it('keeps keys indexable: ≤ 191 characters per MySQL column, ≤ 900 bytes per SQL Server key', () => {
         const lengths = columnLengths(ddl);
         const found = keys(ddl);
-        expect(found.length).to.equal(55 + (implicitReceiptIndexSql(dialect) ? 1 : 0));
+        expect(found.length).to.equal(56 + (implicitReceiptIndexSql(dialect) ? 1 : 0));
         for (const key of found) {
           const columns = key.columns.map((c) => lengths.get(key.table)?.get(c) ?? 0);
           for (const chars of columns) {

@@ -1,6 +1,7 @@
 /**
  * 0003-upload-outbox on a database that already holds business rows (an upgrade, not a fresh install): the
- * NOT NULL columns take their defaults, and the rows get their order keys, on SQLite and each live server.
+ * NOT NULL columns take their defaults, and the rows get their order keys, on SQLite and each live server; then
+ * 0005-reconciliation backfills their drug column.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,6 +34,7 @@ const legacyRows = [
     created_at: T1,
     payload: JSON.stringify({
       fixmedins_bchno: 'D1-1',
+      fixmedins_hilist_id: 'Y0001',
       drugtracinfo: [{ drug_trac_codg: traceCode(1) }, { drug_trac_codg: traceCode(2) }],
     }),
   },
@@ -44,6 +46,7 @@ const legacyRows = [
     payload: JSON.stringify({
       fixmedins_bchno: 'T1-1',
       medins_prod_sel_no: 'D1-1',
+      fixmedins_hilist_id: null,
       drugtracinfo: [{ drug_trac_codg: traceCode(2) }],
     }),
   },
@@ -75,6 +78,12 @@ function upgradeSuite(open: () => Promise<KnexStore>): void {
         `code:${traceCode(2)}`,
         'bchno:T1-1',
         'bchno:D1-1',
+      ]);
+      // 0005 fills the drug column from the payload (a JSON null stays NULL, also on MySQL).
+      const drugs = await store.knex('tg_business_rows').select('business_key', 'his_drug_code').orderBy('id');
+      expect(drugs.map((r) => [r.business_key, r.his_drug_code])).to.deep.equal([
+        ['D1-1', 'Y0001'],
+        ['T1-1', null],
       ]);
       // The return waits for its sale.
       const now = '2025-07-02T00:00:00.000Z';

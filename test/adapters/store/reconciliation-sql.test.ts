@@ -14,12 +14,17 @@ import {
   currentStateCounts,
   lastCountsQuery,
   unuploadedSalesQuery,
+  uploadChangeQueries,
   uploadCountsQuery,
 } from '../../../adapters/store/knex-reconciliation-queries.js';
 import { codesQuery } from '../../../adapters/store/knex-reconciliation-codes.js';
 import { jsonField } from '../../../adapters/store/reconciliation-sql.js';
 import { BOOK_STOCK_COLUMNS, TABLES } from '../../../adapters/store/tables.js';
-import { IMPLICIT_RECEIPT_LIKE, reconciliationSchema } from '../../../migrations/0005-reconciliation.js';
+import {
+  backfillUploadDrugSql,
+  IMPLICIT_RECEIPT_LIKE,
+  reconciliationSchema,
+} from '../../../migrations/0005-reconciliation.js';
 
 const UNTIL = '2026-11-29T16:00:00.000Z';
 const FROM = '2026-11-01T16:00:00.000Z';
@@ -47,6 +52,7 @@ describe('reconciliation SQL (offline, all dialects)', () => {
           'tg_audit_at_idx',
           'tg_business_rows_infno_idx',
           'tg_business_rows_dlv_idx',
+          'tg_business_rows_drug_idx',
         ]) {
           expect(ddl).to.contain(name);
         }
@@ -85,14 +91,36 @@ describe('reconciliation SQL (offline, all dialects)', () => {
         };
         expect(expr).to.match(expected[dialect]);
         expect(() => jsonField(db, dialect, 'payload', "x') or 1=1 --")).to.throw();
-        expect(sql(uploadCountsQuery(db, dialect, { until: UNTIL })).sql).to.contain('fixmedins_hilist_id');
-        expect(sql(lastCountsQuery(db, dialect, '2026-11-29')).sql).to.contain('inv_cnt');
+        const last = sql(lastCountsQuery(db, dialect, '2026-11-29', 'Y0001')).sql;
+        expect(last).to.contain('inv_cnt');
+        // The drug comes from its column (0005), never from the payload.
+        expect(last).to.not.contain('fixmedins_hilist_id');
+        for (const q of [uploadCountsQuery(db, {}), ...Object.values(uploadChangeQueries(db, UNTIL, 'Y0001'))]) {
+          const text = sql(q).sql;
+          expect(text).to.not.contain('payload');
+          expect(text).to.match(/group by .b.\..his_drug_code., .b.\..infno., .b.\..state.$/);
+        }
+      });
+
+      it('backfills tg_business_rows.his_drug_code from the payload in one UPDATE', () => {
+        const text = sql(backfillUploadDrugSql(db, dialect)).sql;
+        const id = sql(jsonField(db, dialect, 'payload', 'fixmedins_hilist_id')).sql;
+        const length = { sqlite: 'length', postgres: 'length', mysql: 'char_length', mssql: 'len', oracle: 'length' }[
+          dialect
+        ];
+        expect(text.startsWith('update ')).to.equal(true);
+        expect(text).to.contain(`${length}(${id}) between 1 and 64 then ${id} end`);
+        expect(text.includes("<> 'NULL'"), 'JSON null guard').to.equal(dialect === 'mysql');
+        expect(text).to.not.match(/ where /);
       });
 
       it('binds every value (no literal dates or codes in the text)', () => {
         for (const q of [
           currentStateCounts(db, { until: null, hisDrugCode: 'Y0001' }),
           asOfDeltas(db, UNTIL, 'Y0001'),
+          uploadCountsQuery(db, { hisDrugCode: 'Y0001' }),
+          ...Object.values(uploadChangeQueries(db, UNTIL, 'Y0001')),
+          lastCountsQuery(db, dialect, '2026-11-29', 'Y0001'),
           unuploadedSalesQuery(db, dialect, { until: UNTIL }),
           latestBookStockQuery(db, '2026-11-29', 'Y0001'),
           codesQuery(db, dialect, {

@@ -14,6 +14,7 @@ import { sameCodeSoldTwice } from '../../../core/anomalies/rules/same-code-sold-
 import { salesAboveReceipts } from '../../../core/anomalies/rules/sales-above-receipts.js';
 import { defaultThresholds } from '../../../core/anomalies/thresholds.js';
 import type { DispenseOrder, Session } from '../../../core/window/session.js';
+import { dispenseOrder } from '../../support/anomaly-world.js';
 import { drugs as windowDrugs } from '../window/window-fixtures.js';
 
 const CODE = '81000010000000000001';
@@ -99,18 +100,13 @@ function dispenseSession(
   lines: [string, number, number][],
   agent?: DispenseOrder['agent']
 ): Session {
-  const order: DispenseOrder = {
-    prescriptionNo: `RX-${id}`,
-    visitNo: `V-${id}`,
-    insuranceVisitId: null,
-    patientId: `P-${patient}`,
-    patientName: patient,
-    settlementType: 'self_pay',
-    settlementId: null,
-    doctorName: '李岚',
-    lines: lines.map(([code, packs], i) => ({ lineNo: i + 1, hisDrugCode: code, quantity: packs, unit: '盒' })),
-    ...(agent ? { agent } : {}),
-  };
+  const order = dispenseOrder(
+    `RX-${id}`,
+    `V-${id}`,
+    patient,
+    lines.map(([code, packs]) => ({ hisDrugCode: code, quantity: packs, unit: '盒' })),
+    agent
+  );
   return {
     id,
     kind: 'dispense',

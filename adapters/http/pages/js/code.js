@@ -3,7 +3,7 @@
  * reference) — and, where the lookup carries them, the national platform's answer and duplicate-sale notices.
  */
 import { api } from './api.js';
-import { packLevelName, packStateName, scanKindName, sessionLink } from './names.js';
+import { packLevelName, packStateName, scanKindName } from './names.js';
 import { $, clearError, fill, formatTime, guarded, h, initPage, visibleControls } from './ui.js';
 import { attachWedge } from './wedge.js';
 
@@ -14,6 +14,11 @@ function fact(label, value) {
     return [];
   }
   return [h('dt', {}, label), h('dd', {}, value)];
+}
+
+/** A session id (D…/T…/R… then a timestamp) links to the scan station; a prescription number does not. */
+function sessionLink(ref) {
+  return typeof ref === 'string' && /^[DTR]\d{14}/.test(ref) ? `scan.html?session=${encodeURIComponent(ref)}` : null;
 }
 
 function refCell(ref) {

@@ -1,4 +1,4 @@
-/** What every page shares: error display in Chinese, the header's token button, guarded actions. */
+/** What every page shares: the header and its token button, error display in Chinese, guarded actions. */
 import { ApiError, chineseMessage, promptToken } from './api.js';
 import { $, fill, h } from './dom.js';
 
@@ -26,14 +26,37 @@ export function clearError(where = $('#page-error')) {
   }
 }
 
-/** Header wiring every page shares: the token button and a last-resort handler so a script error is never silent. */
+/** The pages in the header's navigation. */
+const NAV = [
+  ['scan.html', '扫码发药'],
+  ['dashboard.html', '药剂科看板'],
+  ['code.html', '追溯码查询'],
+  ['uploads.html', '上传监控'],
+];
+
+/** The header every page shows: the brand, the navigation with this page marked current, the token button. */
+function header() {
+  // /ui/scan.html, or /ui/scan (the server adds .html); the index (/ui/) is none of the pages.
+  const name = location.pathname.split('/').pop() ?? '';
+  const current = name === '' || name.endsWith('.html') ? name : `${name}.html`;
+  return h(
+    'header',
+    { class: 'top' },
+    h('a', { class: 'brand', href: './' }, '溯码网关'),
+    h('nav', {}, ...NAV.map(([href, label]) => h('a', { href, 'aria-current': href === current && 'page' }, label))),
+    h('button', { id: 'token-button', class: 'secondary small', type: 'button' }, '令牌')
+  );
+}
+
+/**
+ * What every page does first: show the header (its token button asks for a new token) and install a last-resort
+ * handler so a script error is never silent.
+ */
 export function initPage() {
-  const button = $('#token-button');
-  if (button) {
-    button.addEventListener('click', () => {
-      void promptToken('输入新的访问令牌（药师、药剂科主任或信息科的令牌）。');
-    });
-  }
+  document.body.prepend(header());
+  $('#token-button').addEventListener('click', () => {
+    void promptToken('输入新的访问令牌（药师、药剂科主任或信息科的令牌）。');
+  });
   window.addEventListener('error', (e) => showError(e.error ?? new Error(e.message)));
   window.addEventListener('unhandledrejection', (e) => showError(e.reason));
 }

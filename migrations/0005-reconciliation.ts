@@ -105,7 +105,7 @@ function payloadDrugId(db: Knex, dialect: StoreDialect): Knex.Raw {
  * does for new ones: fixmedins_hilist_id as text, NULL when absent, JSON null, empty or longer than the column.
  * One UPDATE reading each payload once (PostgreSQL ->>, SQLite json_extract, MySQL-family JSON_EXTRACT, SQL Server
  * 2016+ and Oracle 12.2+ JSON_VALUE); Oracle stores '' as NULL, so its empty ids need no test. It rewrites every row:
- * on PostgreSQL about a minute per few million rows (BENCHMARKS.md, issue 6).
+ * on PostgreSQL 3 million rows took 3 minutes (BENCHMARKS.md, issue 6), inside the migration's transaction.
  */
 export function backfillUploadDrugSql(db: Knex, dialect: StoreDialect): Knex.Raw {
   const id = payloadDrugId(db, dialect);

@@ -35,7 +35,15 @@ export interface PageLoad {
   /** Rows shown in the variance table and the anomaly list. */
   varianceRows: number;
   anomalyRows: number;
+  /** When the all-drugs report's response had arrived (the page's resource timing, from the navigation's start). */
+  reconciliationResponseMs: number;
   errors: string[];
+}
+
+interface TimingEntry {
+  name: string;
+  responseEnd: number;
+  domContentLoadedEventEnd: number;
 }
 
 export function launchBrowser(): Promise<Browser> {
@@ -78,9 +86,13 @@ async function loadOnce(page: Page, url: string): Promise<PageLoad> {
   });
   const info = await page.evaluate(() => ({
     dcl:
-      (
-        globalThis.performance as unknown as { getEntriesByType(t: string): { domContentLoadedEventEnd: number }[] }
-      ).getEntriesByType('navigation')[0]?.domContentLoadedEventEnd ?? NaN,
+      (globalThis.performance as unknown as { getEntriesByType(t: string): TimingEntry[] }).getEntriesByType(
+        'navigation'
+      )[0]?.domContentLoadedEventEnd ?? NaN,
+    report:
+      (globalThis.performance as unknown as { getEntriesByType(t: string): TimingEntry[] })
+        .getEntriesByType('resource')
+        .find((e) => e.name.includes('/api/v1/reports/reconciliation'))?.responseEnd ?? NaN,
     banners: Array.from(document.querySelectorAll('.error-banner:not([hidden])')).map((e) => e.textContent ?? ''),
     varianceRows: document.querySelectorAll('#reconciliation-rows tr').length,
     anomalyRows: document.querySelectorAll('#anomaly-rows tr').length,
@@ -93,6 +105,7 @@ async function loadOnce(page: Page, url: string): Promise<PageLoad> {
     sections: Object.fromEntries(SECTION_NAMES.map((n, i) => [n, times[i]!])) as Record<Section, number>,
     varianceRows: info.varianceRows,
     anomalyRows: info.anomalyRows,
+    reconciliationResponseMs: info.report,
     errors: [...errors, ...info.banners.filter((b) => b.trim() !== '')],
   };
 }
